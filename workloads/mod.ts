@@ -1,0 +1,40 @@
+/**
+ * Built-in workloads, by name. Each is loaded lazily (so a rank process only loads its own), by a
+ * literal dynamic import so that bundles and compiled binaries include them.
+ *
+ * @module
+ */
+import { quote, ValidationError } from "../core/errors.ts";
+import { definitionFromModule, type LoadedWorkload, loadWorkloadFile } from "../core/workload.ts";
+
+/** A built-in workload's loader and the URL of its source file. */
+export interface BuiltinWorkload {
+  load(): Promise<Record<string, unknown>>;
+  source: string;
+}
+
+/** Built-in workloads. Add one line per workload. */
+export const BUILTIN_WORKLOADS: Record<string, BuiltinWorkload> = {
+  amdahl: { load: () => import("./amdahl.ts"), source: import.meta.resolve("./amdahl.ts") },
+};
+
+/** Names of the built-in workloads. */
+export function builtinNames(): string[] {
+  return Object.keys(BUILTIN_WORKLOADS);
+}
+
+/**
+ * Load a workload by reference: a built-in name or an absolute `file://` URL.
+ * Unknown names are a ValidationError listing the known ones.
+ */
+export async function loadWorkload(ref: string): Promise<LoadedWorkload> {
+  const builtin = BUILTIN_WORKLOADS[ref];
+  if (builtin) {
+    const definition = await definitionFromModule(await builtin.load(), `Built-in workload '${ref}'`);
+    return { ref, definition, sourceUrl: builtin.source };
+  }
+  if (/^(file|https?):\/\//.test(ref)) return await loadWorkloadFile(ref);
+  throw new ValidationError(
+    `Unknown workload ${quote(ref)} (known: ${builtinNames().join(", ")}; or give a path to a .ts file)`,
+  );
+}
