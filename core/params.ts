@@ -47,13 +47,14 @@ export type ParamSpec = IntSpec | FloatSpec | StringSpec | BoolSpec | EnumSpec;
 /** The parameters of a workload, by name. */
 export type ParamSpecs = Record<string, ParamSpec>;
 
+/** The value type of one parameter spec. */
+export type ValueOf<S> = S extends IntSpec | FloatSpec ? number
+  : S extends BoolSpec ? boolean
+  : S extends EnumSpec<infer V> ? V
+  : string;
+
 /** The typed values of a set of parameter specs. */
-export type ParamsOf<P extends ParamSpecs> = {
-  [K in keyof P]: P[K] extends IntSpec | FloatSpec ? number
-    : P[K] extends BoolSpec ? boolean
-    : P[K] extends EnumSpec<infer V> ? V
-    : string;
-};
+export type ParamsOf<P extends ParamSpecs> = { [K in keyof P]: ValueOf<P[K]> };
 
 type Opts<S> = Omit<S, "type">;
 
@@ -88,13 +89,17 @@ export function parseParam(
   raw: string | number | boolean,
   options: { workload?: string } = {},
 ): number | string | boolean {
-  const where = `Parameter '${name}'${options.workload ? ` of workload '${options.workload}'` : ""}`;
+  const where = `Parameter '${name}'${
+    options.workload ? ` of workload '${options.workload}'` : ""
+  }`;
   const text = String(raw).trim();
   switch (spec.type) {
     case "int":
     case "float": {
       const v = typeof raw === "number" ? raw : text === "" ? NaN : Number(text);
-      if (!Number.isFinite(v)) throw new ValidationError(`${where} must be a number (got ${quote(raw)})`);
+      if (!Number.isFinite(v)) {
+        throw new ValidationError(`${where} must be a number (got ${quote(raw)})`);
+      }
       if (spec.type === "int" && !Number.isInteger(v)) {
         throw new ValidationError(`${where} must be an integer (got ${quote(raw)})`);
       }
@@ -116,7 +121,9 @@ export function parseParam(
     case "enum": {
       if (!spec.values.includes(text)) {
         throw new ValidationError(
-          `${where} must be one of ${spec.values.map((v) => `'${v}'`).join(", ")} (got ${quote(raw)})`,
+          `${where} must be one of ${spec.values.map((v) => `'${v}'`).join(", ")} (got ${
+            quote(raw)
+          })`,
         );
       }
       return text;
@@ -147,9 +154,9 @@ export function resolveParams(
     if (!spec) {
       const known = Object.keys(specs);
       throw new ValidationError(
-        `Unknown parameter ${quote(name)}${options.workload ? ` for workload '${options.workload}'` : ""} (known: ${
-          known.length ? known.join(", ") : "none"
-        })`,
+        `Unknown parameter ${quote(name)}${
+          options.workload ? ` for workload '${options.workload}'` : ""
+        } (known: ${known.length ? known.join(", ") : "none"})`,
       );
     }
     out[name] = parseParam(name, spec, value, options);

@@ -60,7 +60,12 @@ export type RankRecord =
   | { type: "phase"; t: number; phase: string }
   | { type: "obs"; obs: TaskRecord }
   | { type: "mon"; sample: MonitorSample }
-  | { type: "fail"; t: number; message: string }
+  | {
+    type: "fail";
+    t: number;
+    message: string; /** the workload rejected its input */
+    validation?: boolean;
+  }
   | { type: "done"; t: number };
 
 /** One record as a line (with newline). */
@@ -74,7 +79,9 @@ export function decodeRecord(line: string): RankRecord | null {
   if (at < 0) return null;
   try {
     const rec = JSON.parse(line.slice(at + RECORD_PREFIX.length));
-    return rec && typeof rec === "object" && typeof rec.type === "string" ? rec as RankRecord : null;
+    return rec && typeof rec === "object" && typeof rec.type === "string"
+      ? rec as RankRecord
+      : null;
   } catch {
     return null;
   }

@@ -67,9 +67,13 @@ export class RunStore {
       await Deno.mkdir(join(dir, RUN_FILES.logs));
     } catch (err) {
       if (err instanceof Deno.errors.AlreadyExists) {
-        throw new ValidationError(`Run directory ${quote(dir, 200)} already exists: choose another --name, or --resume it`);
+        throw new ValidationError(
+          `Run directory ${quote(dir, 200)} already exists: choose another --name, or --resume it`,
+        );
       }
-      throw new ValidationError(`Cannot write results to ${quote(resultsDir, 200)} (-o): ${errorMessage(err)}`);
+      throw new ValidationError(
+        `Cannot write results to ${quote(resultsDir, 200)} (-o): ${errorMessage(err)}`,
+      );
     }
     const store = new RunStore(dir, manifest);
     await store.writeManifest();
@@ -82,10 +86,14 @@ export class RunStore {
     try {
       await Deno.mkdir(join(dir, RUN_FILES.logs), { recursive: true });
       // a torn last line would glue onto the next record: end the file with a newline first
-      for (const name of [RUN_FILES.observations, RUN_FILES.monitor]) await terminateLastLine(join(dir, name));
+      for (const name of [RUN_FILES.observations, RUN_FILES.monitor]) {
+        await terminateLastLine(join(dir, name));
+      }
       return { store: new RunStore(dir, run.manifest), observations: run.observations };
     } catch (err) {
-      throw new ValidationError(`Cannot append to run ${quote(dir, 200)} (--resume): ${errorMessage(err)}`);
+      throw new ValidationError(
+        `Cannot append to run ${quote(dir, 200)} (--resume): ${errorMessage(err)}`,
+      );
     }
   }
 
@@ -135,7 +143,10 @@ async function terminateLastLine(path: string): Promise<void> {
 }
 
 /** Parse JSON Lines. A torn last line (no newline, bad JSON) is skipped with a warning, as is a bad line. */
-export function parseJsonl<T>(text: string, options: { file: string; onWarning?: (msg: string) => void }): T[] {
+export function parseJsonl<T>(
+  text: string,
+  options: { file: string; onWarning?: (msg: string) => void },
+): T[] {
   const out: T[] = [];
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
@@ -147,7 +158,9 @@ export function parseJsonl<T>(text: string, options: { file: string; onWarning?:
       const last = i === lines.length - 1;
       options.onWarning?.(
         last
-          ? `Ignoring a torn last line in ${quote(options.file, 200)} (the run was interrupted while writing)`
+          ? `Ignoring a torn last line in ${
+            quote(options.file, 200)
+          } (the run was interrupted while writing)`
           : `Ignoring malformed line ${i + 1} in ${quote(options.file, 200)}`,
       );
     }
@@ -189,18 +202,27 @@ export async function readRun(
     manifest = JSON.parse(await Deno.readTextFile(mpath));
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) {
-      throw new ValidationError(`${quote(dir, 200)} is not a scalebench run directory (no manifest.json)`);
+      throw new ValidationError(
+        `${quote(dir, 200)} is not a scalebench run directory (no manifest.json)`,
+      );
     }
-    if (err instanceof SyntaxError) throw new ValidationError(`${quote(mpath, 200)} is not valid JSON: ${err.message}`);
+    if (err instanceof SyntaxError) {
+      throw new ValidationError(`${quote(mpath, 200)} is not valid JSON: ${err.message}`);
+    }
     throw new ValidationError(`Cannot read ${quote(mpath, 200)}: ${errorMessage(err)}`);
   }
   if (manifest?.schema_version !== 1) {
     throw new ValidationError(
-      `${quote(mpath, 200)} has schema_version ${quote(manifest?.schema_version)}; this scalebench reads version 1`,
+      `${quote(mpath, 200)} has schema_version ${
+        quote(manifest?.schema_version)
+      }; this scalebench reads version 1`,
     );
   }
   const opath = join(dir, RUN_FILES.observations);
-  const observations = parseJsonl<Observation>(await readOptional(opath), { file: opath, onWarning: warn });
+  const observations = parseJsonl<Observation>(await readOptional(opath), {
+    file: opath,
+    onWarning: warn,
+  });
   const monPath = join(dir, RUN_FILES.monitor);
   const monitor = options.monitor === false
     ? []
@@ -209,6 +231,8 @@ export async function readRun(
 }
 
 /** Identity of an observation for `--resume`: point, operation, repetition, warm-up. */
-export function observationKey(o: { cores: number; op: string; rep: number; warmup: boolean }): string {
+export function observationKey(
+  o: { cores: number; op: string; rep: number; warmup: boolean },
+): string {
   return `${o.cores}|${o.op}|${o.rep}|${o.warmup ? "w" : "m"}`;
 }

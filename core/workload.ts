@@ -14,8 +14,8 @@ import {
   enumOf,
   float,
   int,
-  type ParamSpecs,
   type ParamsOf,
+  type ParamSpecs,
   resolveParams,
   string,
 } from "./params.ts";
@@ -101,6 +101,11 @@ export interface WorkloadDefinition<P extends ParamSpecs = ParamSpecs, S = any> 
   sizeUnit?: string;
   /** Cross-parameter validation: return a message to reject the parameters. */
   validate?(params: ParamsOf<P>): string | undefined | void;
+  /**
+   * Checks in the driver before anything runs (e.g. that an input store exists and has the right
+   * variables). Throw a ValidationError or return a message to reject the run (exit 2).
+   */
+  preflight?(params: ParamsOf<P>): string | undefined | void | Promise<string | undefined | void>;
   /** Untimed, once per rank process before the first task. */
   prepare?(ctx: RankContext<ParamsOf<P>>): S | Promise<S>;
   operations: Record<string, Operation<ParamsOf<P>, S>>;
@@ -146,14 +151,21 @@ export function assertDefinition(value: unknown, where: string): WorkloadDefinit
     throw new ValidationError(`${where} has no default export made with defineWorkload`);
   }
   if (typeof def.name !== "string" || !/^[A-Za-z0-9][\w.-]*$/.test(def.name)) {
-    throw new ValidationError(`${where}: workload name ${quote(def.name)} must be letters, digits, '.', '_' or '-'`);
+    throw new ValidationError(
+      `${where}: workload name ${quote(def.name)} must be letters, digits, '.', '_' or '-'`,
+    );
   }
-  if (!def.operations || typeof def.operations !== "object" || Object.keys(def.operations).length === 0) {
+  if (
+    !def.operations || typeof def.operations !== "object" ||
+    Object.keys(def.operations).length === 0
+  ) {
     throw new ValidationError(`${where}: workload '${def.name}' defines no operations`);
   }
   for (const [op, o] of Object.entries(def.operations)) {
     if (typeof o?.run !== "function") {
-      throw new ValidationError(`${where}: operation ${quote(op)} of workload '${def.name}' has no run()`);
+      throw new ValidationError(
+        `${where}: operation ${quote(op)} of workload '${def.name}' has no run()`,
+      );
     }
   }
   if (def.params === undefined) (def as { params: ParamSpecs }).params = {};
@@ -161,9 +173,14 @@ export function assertDefinition(value: unknown, where: string): WorkloadDefinit
 }
 
 /** Turn a module's default export into a definition (calling it with the API if it is a function). */
-export async function definitionFromModule(mod: Record<string, unknown>, where: string): Promise<WorkloadDefinition> {
+export async function definitionFromModule(
+  mod: Record<string, unknown>,
+  where: string,
+): Promise<WorkloadDefinition> {
   let value = mod.default;
-  if (typeof value === "function") value = await (value as (api: WorkloadApi) => unknown)(workloadApi);
+  if (typeof value === "function") {
+    value = await (value as (api: WorkloadApi) => unknown)(workloadApi);
+  }
   return assertDefinition(value, where);
 }
 
@@ -174,7 +191,9 @@ export async function loadWorkloadFile(url: string): Promise<LoadedWorkload> {
   try {
     mod = await import(url);
   } catch (err) {
-    throw new ValidationError(`Workload file ${quote(name, 200)} failed to load: ${errorMessage(err)}`);
+    throw new ValidationError(
+      `Workload file ${quote(name, 200)} failed to load: ${errorMessage(err)}`,
+    );
   }
   const definition = await definitionFromModule(mod, `Workload file ${quote(name, 200)}`);
   return { ref: url, definition, sourceUrl: url };

@@ -43,6 +43,10 @@ export interface ProviderContext {
   token: string;
   seed: number;
   monitorInterval: number;
+  /** Seconds ranks wait for each other at the rendezvous */
+  rendezvousTimeout: number;
+  /** Seconds a point may take to start, or one repetition to end (0: no limit); the driver enforces it */
+  timeout: number;
   verbose: boolean;
   /** A line for the user (stderr, progress-bar aware) */
   log(message: string): void;
@@ -96,4 +100,6 @@ export interface Provider<H extends JobHandle = JobHandle> {
   collect(handle: H): Promise<Collected>;
   /** Stop the job and every rank of it; safe to call twice or after the job ended. */
   cancel(handle: H, reason: string): Promise<void>;
+  /** Backstop on Ctrl-C and at the end of a run: stop every job of `ctx.runId` still alive. */
+  cleanup?(ctx: ProviderContext): Promise<void>;
 }

@@ -1,0 +1,69 @@
+/**
+ * `scalebench rank` (hidden): the entry of a rank process. Reads its spec, rank and token from the
+ * environment (set by a provider) and runs the rank runtime.
+ *
+ * - SCALEBENCH_SPEC (JSON) or SCALEBENCH_SPEC_FILE: the RankSpec
+ * - SCALEBENCH_RANK, else SLURM_PROCID, else JOB_COMPLETION_INDEX: this rank
+ * - SCALEBENCH_TOKEN or SCALEBENCH_TOKEN_FILE: the rendezvous token
+ * - SCALEBENCH_RDV_HOST: rank 0's host, overriding the spec (Slurm node list, cluster DNS)
+ * - SCALEBENCH_WATCH_STDIN=1: exit when stdin closes (the local driver died)
+ *
+ * @module
+ */
+import { runRank } from "../core/rank.ts";
+import type { RankSpec } from "../core/protocol.ts";
+
+function env(name: string): string | undefined {
+  const v = Deno.env.get(name);
+  return v === undefined || v === "" ? undefined : v;
+}
+
+function fatal(message: string): never {
+  console.error(`scalebench rank: ${message}`);
+  Deno.exit(2);
+}
+
+/** Run this process as one rank; exits with the rank's code. */
+export async function main(args: string[] = []): Promise<never> {
+  const specIndex = args.indexOf("--spec");
+  const specFile = specIndex >= 0 ? args[specIndex + 1] : env("SCALEBENCH_SPEC_FILE");
+  let spec: RankSpec;
+  try {
+    spec = JSON.parse(
+      env("SCALEBENCH_SPEC") ?? (specFile ? await Deno.readTextFile(specFile) : ""),
+    );
+  } catch (err) {
+    fatal(
+      `No readable rank spec in SCALEBENCH_SPEC or SCALEBENCH_SPEC_FILE (${
+        (err as Error).message
+      })`,
+    );
+  }
+  const rankText = env("SCALEBENCH_RANK") ?? env("SLURM_PROCID") ?? env("JOB_COMPLETION_INDEX");
+  const rank = Number(rankText);
+  if (!Number.isInteger(rank) || rank < 0 || rank >= spec.point.ranks) {
+    fatal(
+      `Rank ${
+        JSON.stringify(rankText)
+      } from SCALEBENCH_RANK/SLURM_PROCID/JOB_COMPLETION_INDEX is not in 0..${
+        spec.point.ranks - 1
+      }`,
+    );
+  }
+  const tokenFile = env("SCALEBENCH_TOKEN_FILE");
+  const token = env("SCALEBENCH_TOKEN") ??
+    (tokenFile ? (await Deno.readTextFile(tokenFile)).trim() : undefined);
+  if (!token) fatal("No rendezvous token in SCALEBENCH_TOKEN or SCALEBENCH_TOKEN_FILE");
+  if (env("SCALEBENCH_WATCH_STDIN") === "1") {
+    // the driver holds our stdin open: EOF means it died, so do not linger as an orphan
+    (async () => {
+      const buf = new Uint8Array(64);
+      try {
+        while ((await Deno.stdin.read(buf)) !== null) { /* ignore input */ }
+      } catch { /* closed */ }
+      Deno.exit(137);
+    })();
+  }
+  const code = await runRank({ spec, rank, token, rendezvousHost: env("SCALEBENCH_RDV_HOST") });
+  Deno.exit(code);
+}

@@ -1,0 +1,291 @@
+/**
+ * The rank runtime: what one rank process does for one batch. It joins the rendezvous (rank 0
+ * hosts it), loads the workload and its threads, prepares (untimed), then for every task waits at
+ * a barrier, times the operation, runs its check (untimed) and gathers every rank's time, check
+ * and peak memory; rank 0 writes one record per observation on its stdout. Any rank's failure
+ * aborts every rank, and rank 0 reports it.
+ *
+ * @module
+ */
+import { errorMessage, ValidationError } from "./errors.ts";
+import { Monitor } from "./monitor.ts";
+import { ThreadPool } from "./parallel.ts";
+import { encodeRecord, type RankRecord, type RankSpec, type TaskRecord } from "./protocol.ts";
+import { type Collectives, publishAddress, RendezvousClient, RendezvousHub } from "./rendezvous.ts";
+import type { Json, MonitorSample } from "./types.ts";
+import type { CheckResult, RankContext, WorkloadDefinition } from "./workload.ts";
+import { loadWorkload } from "../workloads/mod.ts";
+
+/** How to run one rank. */
+export interface RankOptions {
+  spec: RankSpec;
+  rank: number;
+  token: string;
+  /** Overrides `spec.rendezvous.host` (cluster DNS or a node list decided at launch) */
+  rendezvousHost?: string;
+  /** This rank's host name */
+  hostname?: string;
+  /** Where rank 0's record lines go (default: stdout) */
+  write?(line: string): void;
+  /** Log lines (default: stderr) */
+  log?(line: string): void;
+  /** Collectives already connected (in-process runs); skips the TCP rendezvous */
+  collectives?: Collectives;
+}
+
+const encoder = new TextEncoder();
+
+function writeStdout(line: string): void {
+  const bytes = encoder.encode(line);
+  let off = 0;
+  while (off < bytes.length) off += Deno.stdout.writeSync(bytes.subarray(off));
+}
+
+/** Normalise a check's result. */
+export function checkOutcome(result: CheckResult): { ok: boolean; error: string | null } {
+  if (result === undefined || result === true) return { ok: true, error: null };
+  if (result === false) return { ok: false, error: "Check failed" };
+  return { ok: Boolean(result.ok), error: result.ok ? null : (result.message ?? "Check failed") };
+}
+
+async function connect(
+  options: RankOptions,
+  log: (l: string) => void,
+  emit: (r: RankRecord) => void,
+) {
+  const { spec, rank, token } = options;
+  const size = spec.point.ranks;
+  const rdv = spec.rendezvous;
+  const host = options.rendezvousHost || rdv.host || options.hostname || Deno.hostname();
+  if (rank === 0) {
+    const local = host === "127.0.0.1" || host === "localhost";
+    const hub = RendezvousHub.start({
+      size,
+      token,
+      bind: rdv.bind || (local ? "127.0.0.1" : "0.0.0.0"),
+      port: rdv.port,
+      onLog: log,
+      onMonitor: (sample) => emit({ type: "mon", sample }),
+    });
+    if (rdv.file) await publishAddress(rdv.file, host, hub.port);
+    await hub.waitForRanks(rdv.timeout);
+    return hub;
+  }
+  return await RendezvousClient.join({
+    rank,
+    size,
+    token,
+    host,
+    port: rdv.port,
+    file: rdv.file,
+    timeout: rdv.timeout,
+    self: { host: options.hostname ?? Deno.hostname(), pid: Deno.pid },
+  });
+}
+
+/** Run one rank of a batch. Resolves to the process exit code: 0 done, 1 the batch failed. */
+export async function runRank(options: RankOptions): Promise<number> {
+  const { spec, rank } = options;
+  const write = options.write ?? writeStdout;
+  const log = options.log ?? ((l: string) => console.error(l));
+  const emit = (r: RankRecord) => rank === 0 && write(encodeRecord(r));
+  const point = spec.point;
+  let coll: Collectives | null = options.collectives ?? null;
+  let pool: ThreadPool | null = null;
+  let where = "starting";
+  const pending: MonitorSample[] = [];
+  const monitor = Monitor.start({
+    interval: spec.monitor_interval,
+    onSample: (s) => {
+      const sample: MonitorSample = { ...s, rank, cores: point.cores, batch: spec.batch };
+      if (rank === 0) emit({ type: "mon", sample });
+      else if (coll) coll.monitor(sample);
+      else pending.push(sample);
+    },
+  });
+  const phase = (name: string) => {
+    monitor.sampleNow(); // closes the phase that ends here
+    monitor.setPhase(name);
+    emit({ type: "phase", t: Date.now() / 1000, phase: name });
+  };
+  let scratchDir: string | null = null;
+  try {
+    coll ??= await connect(options, log, emit);
+    for (const s of pending.splice(0)) coll.monitor(s);
+    where = "loading the workload";
+    const def = (await loadWorkload(spec.workload)).definition;
+    scratchDir = spec.scratch_dir ??
+      await Deno.makeTempDir({ prefix: `scalebench-${spec.batch}-r${rank}-` });
+    pool = await ThreadPool.create(spec.workload, {
+      threads: point.threads,
+      rank,
+      ranks: point.ranks,
+      kernels: def.kernels ?? {},
+    });
+    const ctx = makeContext({ spec, rank, coll, pool, scratchDir, log });
+    const peers = await coll.allgather({
+      host: options.hostname ?? Deno.hostname(),
+      pid: Deno.pid,
+    });
+    emit({
+      type: "ready",
+      t: Date.now() / 1000,
+      hosts: peers.map((p) => p.host),
+      pids: peers.map((p) => p.pid),
+    });
+    where = "prepare";
+    phase("prepare");
+    const state = await def.prepare?.(ctx);
+    for (const task of spec.tasks) {
+      where = `operation '${task.op}' (rep ${task.rep}${task.warmup ? ", warm-up" : ""})`;
+      const record = await runTask(def, { ctx, state, task, monitor, phase, coll });
+      if (task.record) emit({ type: "obs", obs: record });
+    }
+    where = "teardown";
+    phase("teardown");
+    await def.teardown?.(ctx, state);
+    await coll.barrier();
+    emit({ type: "done", t: Date.now() / 1000 });
+    return 0;
+  } catch (err) {
+    // an error of this rank's own, or one that another rank's failure caused here
+    const own = !coll?.error;
+    const message = own
+      ? `${cap(where)} failed on rank ${rank}: ${errorMessage(err)}`
+      : errorMessage(err);
+    if (own && !(err instanceof ValidationError)) log((err as Error)?.stack ?? String(err));
+    coll?.fail(message);
+    if (rank === 0) {
+      const validation = own && err instanceof ValidationError;
+      write(
+        encodeRecord({
+          type: "fail",
+          t: Date.now() / 1000,
+          message: validation ? errorMessage(err) : message,
+          validation,
+        }),
+      );
+    }
+    return 1;
+  } finally {
+    pool?.close();
+    monitor.stop();
+    await coll?.close().catch(() => {});
+    if (scratchDir && !spec.scratch_dir) {
+      await Deno.remove(scratchDir, { recursive: true }).catch(() => {});
+    }
+  }
+}
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+interface TaskEnv {
+  ctx: RankContext;
+  state: unknown;
+  task: RankSpec["tasks"][number];
+  monitor: Monitor;
+  phase(name: string): void;
+  coll: Collectives;
+}
+
+async function runTask(def: WorkloadDefinition, env: TaskEnv): Promise<TaskRecord> {
+  const { ctx, task, monitor, coll } = env;
+  const op = def.operations[task.op];
+  if (!op) throw new ValidationError(`Workload '${def.name}' has no operation '${task.op}'`);
+  env.phase(`op:${task.op}`);
+  monitor.resetPeak();
+  await coll.barrier();
+  const tStart = Date.now() / 1000;
+  const t0 = performance.now();
+  const result = await op.run(ctx as never, env.state);
+  const seconds = (performance.now() - t0) / 1000;
+  const peak = monitor.peak();
+  env.phase("check");
+  let outcome: { ok: boolean; error: string | null };
+  try {
+    outcome = checkOutcome(op.check ? await op.check(ctx as never, env.state, result) : undefined);
+  } catch (err) {
+    if (coll.error) throw err;
+    outcome = { ok: false, error: `Check threw: ${errorMessage(err)}` };
+  }
+  env.phase("idle");
+  const all = await coll.allgather<Json>([seconds, outcome.ok, outcome.error, peak]);
+  const rows = all as [number, boolean, string | null, number][];
+  const rankSeconds = rows.map((r) => r[0]);
+  const makespan = Math.max(...rankSeconds);
+  const failed = rows.map((r, i) => (r[1] ? null : `rank ${i}: ${r[2]}`)).filter((x) => x !== null);
+  const amount = op.metric?.amount(ctx.params as never, {
+    cores: ctx.cores,
+    nodes: ctx.nodes,
+    ranks: ctx.ranks,
+    threads: ctx.threads,
+    size: ctx.size,
+  });
+  const peaks = rows.map((r) => r[3]);
+  return {
+    op: task.op,
+    rep: task.rep,
+    warmup: task.warmup,
+    seconds: makespan,
+    rank_seconds: rankSeconds,
+    ok: failed.length === 0,
+    error: failed.length === 0 ? null : (ctx.ranks === 1 ? rows[0][2] : failed.join("; ")),
+    unit: op.metric ? `${op.metric.unit}/s` : null,
+    rate: amount !== undefined && makespan > 0 ? amount / makespan : null,
+    peak_rss_bytes: peaks.reduce((a, b) => a + b, 0),
+    rank_peak_rss_bytes: peaks,
+    t_start: tStart,
+    t_end: tStart + makespan,
+  };
+}
+
+interface ContextParts {
+  spec: RankSpec;
+  rank: number;
+  coll: Collectives;
+  pool: ThreadPool;
+  scratchDir: string;
+  log(line: string): void;
+}
+
+/** The context an operation sees. */
+export function makeContext(parts: ContextParts): RankContext {
+  const { spec, rank, coll, pool } = parts;
+  const p = spec.point;
+  return {
+    rank,
+    ranks: p.ranks,
+    threads: p.threads,
+    cores: p.cores,
+    nodes: p.nodes,
+    mode: spec.mode,
+    params: p.params,
+    size: p.size,
+    seed: spec.seed,
+    scratchDir: parts.scratchDir,
+    parallel: (kernel, args) => pool.run(kernel, args),
+    barrier: () => coll.barrier(),
+    allgather: (v) => coll.allgather(v),
+    allgatherBytes: (d) => coll.allgatherBytes(d),
+    alltoall: (b) => coll.alltoall(b),
+    async allreduce(values, op = "sum") {
+      const mine = Float64Array.from(values as ArrayLike<number>);
+      const all = await coll.allgatherBytes(new Uint8Array(mine.buffer));
+      const out = new Float64Array(mine.length);
+      const f = op === "sum" ? (a: number, b: number) => a + b : op === "min" ? Math.min : Math.max;
+      all.forEach((bytes, r) => {
+        const v = new Float64Array(bytes.slice().buffer);
+        for (let i = 0; i < out.length; i++) out[i] = r === 0 ? v[i] : f(out[i], v[i]);
+      });
+      return out;
+    },
+    log: (...args) =>
+      parts.log(
+        `[rank ${rank}] ${
+          args.map((a) => (typeof a === "string" ? a : Deno.inspect(a))).join(" ")
+        }`,
+      ),
+  };
+}

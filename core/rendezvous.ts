@@ -1,0 +1,614 @@
+/**
+ * The rendezvous: rank 0 hosts a small TCP hub, authenticated by a random per-run token, through
+ * which the ranks synchronise (barrier) and exchange data (allgather, alltoall). A connection
+ * without the token is refused and logged. A rank that fails or disconnects aborts every rank's
+ * pending and later collectives, so no rank waits forever.
+ *
+ * Frames: `u32 header length | u32 payload length | header JSON | payload bytes` (big-endian).
+ *
+ * @module
+ */
+import {
+  type CollectiveResult,
+  type Contribution,
+  Exchange,
+  packBlocks,
+  unpackBlocks,
+} from "./_exchange.ts";
+import type { Json, MonitorSample } from "./types.ts";
+
+/** Collective operations of one rank. Every rank must call them in the same order. */
+export interface Collectives {
+  readonly rank: number;
+  readonly size: number;
+  /** The error that aborted the group, once one has */
+  readonly error: Error | null;
+  barrier(): Promise<void>;
+  allgather<T extends Json>(value: T): Promise<T[]>;
+  allgatherBytes(data: Uint8Array): Promise<Uint8Array[]>;
+  alltoall(blocks: Uint8Array[]): Promise<Uint8Array[]>;
+  /** Send a monitor sample to rank 0. */
+  monitor(sample: MonitorSample): void;
+  /** This rank failed: every rank's collectives fail with `message`. */
+  fail(message: string): void;
+  /** Leave after a final barrier; resolves once the connection is closed. */
+  close(): Promise<void>;
+}
+
+/** A rank's end of the collectives: sequence numbers and waiting promises. */
+export abstract class Member implements Collectives {
+  readonly rank: number;
+  readonly size: number;
+  #seq = 0;
+  #waiting = new Map<number, { resolve(r: CollectiveResult): void; reject(e: Error): void }>();
+  #error: Error | null = null;
+
+  constructor(rank: number, size: number) {
+    this.rank = rank;
+    this.size = size;
+  }
+
+  protected abstract send(seq: number, part: Contribution): void;
+  abstract monitor(sample: MonitorSample): void;
+  abstract fail(message: string): void;
+  abstract close(): Promise<void>;
+
+  /** The error that aborted the group, if any. */
+  get error(): Error | null {
+    return this.#error;
+  }
+
+  protected receive(seq: number, result: CollectiveResult): void {
+    const w = this.#waiting.get(seq);
+    this.#waiting.delete(seq);
+    w?.resolve(result);
+  }
+
+  protected abort(err: Error): void {
+    this.#error ??= err;
+    for (const w of this.#waiting.values()) w.reject(this.#error);
+    this.#waiting.clear();
+  }
+
+  #call(part: Contribution): Promise<CollectiveResult> {
+    if (this.#error) return Promise.reject(this.#error);
+    const seq = this.#seq++;
+    const p = new Promise<CollectiveResult>((resolve, reject) =>
+      this.#waiting.set(seq, { resolve, reject })
+    );
+    try {
+      this.send(seq, part);
+    } catch (err) {
+      this.abort(err as Error);
+    }
+    return p;
+  }
+
+  async barrier(): Promise<void> {
+    await this.#call({ kind: "barrier", value: null, blocks: [], broadcast: false });
+  }
+  async allgather<T extends Json>(value: T): Promise<T[]> {
+    return (await this.#call({ kind: "allgather", value, blocks: [], broadcast: false }))
+      .values as T[];
+  }
+  async allgatherBytes(data: Uint8Array): Promise<Uint8Array[]> {
+    return (await this.#call({
+      kind: "allgatherBytes",
+      value: null,
+      blocks: [data],
+      broadcast: true,
+    })).blocks;
+  }
+  async alltoall(blocks: Uint8Array[]): Promise<Uint8Array[]> {
+    if (blocks.length !== this.size) {
+      throw new Error(`alltoall needs one block per rank (${this.size}), got ${blocks.length}`);
+    }
+    return (await this.#call({ kind: "alltoall", value: null, blocks, broadcast: false })).blocks;
+  }
+}
+
+// ---------------------------------------------------------------- framing
+
+interface Frame {
+  header: Record<string, unknown>;
+  payload: Uint8Array;
+}
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+function encodeFrame(
+  header: Record<string, unknown>,
+  payload: Uint8Array = new Uint8Array(0),
+): Uint8Array {
+  const h = enc.encode(JSON.stringify(header));
+  const out = new Uint8Array(8 + h.length + payload.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, h.length);
+  view.setUint32(4, payload.length);
+  out.set(h, 8);
+  out.set(payload, 8 + h.length);
+  return out;
+}
+
+/** Reads frames from a byte stream. */
+class FrameReader {
+  #chunks: Uint8Array[] = [];
+  #length = 0;
+
+  push(chunk: Uint8Array): void {
+    this.#chunks.push(chunk);
+    this.#length += chunk.length;
+  }
+
+  #take(n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    let off = 0;
+    while (off < n) {
+      const c = this.#chunks[0];
+      const k = Math.min(c.length, n - off);
+      out.set(c.subarray(0, k), off);
+      off += k;
+      if (k === c.length) this.#chunks.shift();
+      else this.#chunks[0] = c.subarray(k);
+    }
+    this.#length -= n;
+    return out;
+  }
+
+  #peek8(): DataView | null {
+    if (this.#length < 8) return null;
+    if (this.#chunks[0].length < 8) {
+      const all = this.#take(this.#length);
+      this.#chunks = [all];
+      this.#length = all.length;
+    }
+    const c = this.#chunks[0];
+    return new DataView(c.buffer, c.byteOffset, 8);
+  }
+
+  next(): Frame | null {
+    const v = this.#peek8();
+    if (!v) return null;
+    const hl = v.getUint32(0), pl = v.getUint32(4);
+    if (this.#length < 8 + hl + pl) return null;
+    this.#take(8);
+    const header = JSON.parse(dec.decode(this.#take(hl)));
+    return { header, payload: this.#take(pl) };
+  }
+}
+
+/** A connection with serialised writes and a frame reader loop. */
+class Link {
+  readonly conn: Deno.TcpConn;
+  #writing: Promise<void> = Promise.resolve();
+  closed = false;
+
+  constructor(conn: Deno.TcpConn) {
+    this.conn = conn;
+    conn.setNoDelay(true);
+  }
+
+  send(header: Record<string, unknown>, payload?: Uint8Array): Promise<void> {
+    const bytes = encodeFrame(header, payload);
+    this.#writing = this.#writing.then(async () => {
+      if (this.closed) return;
+      let off = 0;
+      while (off < bytes.length) off += await this.conn.write(bytes.subarray(off));
+    }).catch(() => {
+      this.closed = true;
+    });
+    return this.#writing;
+  }
+
+  async *frames(): AsyncGenerator<Frame> {
+    const reader = new FrameReader();
+    const buf = new Uint8Array(1 << 16);
+    while (true) {
+      let n: number | null;
+      try {
+        n = await this.conn.read(buf);
+      } catch {
+        n = null;
+      }
+      if (n === null) return;
+      reader.push(buf.slice(0, n));
+      for (let f = reader.next(); f; f = reader.next()) yield f;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#writing;
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.conn.close();
+    } catch { /* already closed */ }
+  }
+}
+
+function timingSafeEqual(a: string, b: string): boolean {
+  const x = enc.encode(a), y = enc.encode(b);
+  let diff = x.length ^ y.length;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}
+
+function contributionFrame(
+  seq: number,
+  part: Contribution,
+): { header: Record<string, unknown>; payload: Uint8Array } {
+  const { payload, lengths } = packBlocks(part.blocks);
+  return {
+    header: {
+      t: "coll",
+      seq,
+      kind: part.kind,
+      value: part.value,
+      lengths,
+      broadcast: part.broadcast,
+    },
+    payload,
+  };
+}
+
+// ---------------------------------------------------------------- rank 0: the hub
+
+/** Options of rank 0's hub. */
+export interface HubOptions {
+  size: number;
+  token: string;
+  /** Address to bind, e.g. 0.0.0.0 or 127.0.0.1 */
+  bind: string;
+  /** 0: any free port */
+  port: number;
+  onLog?(message: string): void;
+  onMonitor?(sample: MonitorSample): void;
+}
+
+/** Rank 0: hosts the rendezvous and takes part in it. */
+export class RendezvousHub extends Member {
+  readonly port: number;
+  #listener: Deno.TcpListener;
+  #exchange: Exchange;
+  #links = new Map<number, Link>();
+  #opts: HubOptions;
+  #allConnected: PromiseWithResolvers<void> = Promise.withResolvers();
+  #byes = new Set<number>();
+  #allGone: PromiseWithResolvers<void> = Promise.withResolvers();
+  #info = new Map<number, { host: string; pid: number }>();
+
+  private constructor(listener: Deno.TcpListener, opts: HubOptions) {
+    super(0, opts.size);
+    this.#listener = listener;
+    this.port = (listener.addr as Deno.NetAddr).port;
+    this.#opts = opts;
+    this.#exchange = new Exchange(opts.size, (dest, seq, result) => {
+      if (dest === 0) return this.receive(seq, result);
+      const { payload, lengths } = packBlocks(result.blocks);
+      this.#links.get(dest)?.send({ t: "result", seq, values: result.values, lengths }, payload);
+    });
+    if (opts.size === 1) this.#allConnected.resolve(), this.#allGone.resolve();
+    this.#accept();
+  }
+
+  /** Listen and start accepting ranks. */
+  static start(opts: HubOptions): RendezvousHub {
+    const listener = Deno.listen({ hostname: opts.bind, port: opts.port, transport: "tcp" });
+    return new RendezvousHub(listener, opts);
+  }
+
+  /** Wait for every other rank; rejects naming the missing ranks after `timeout` seconds. */
+  async waitForRanks(timeout: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const missing = [];
+        for (let r = 1; r < this.size; r++) if (!this.#links.has(r)) missing.push(r);
+        reject(
+          new Error(
+            `Rank${missing.length > 1 ? "s" : ""} ${
+              missing.join(", ")
+            } did not connect to the rendezvous within ${timeout} s`,
+          ),
+        );
+      }, timeout * 1000);
+    });
+    try {
+      await Promise.race([this.#allConnected.promise, expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Host and pid each rank announced (rank 0's filled by the caller). */
+  get peers(): Map<number, { host: string; pid: number }> {
+    return this.#info;
+  }
+
+  async #accept(): Promise<void> {
+    while (true) {
+      let conn: Deno.TcpConn;
+      try {
+        conn = await this.#listener.accept();
+      } catch {
+        return;
+      }
+      this.#serve(new Link(conn));
+    }
+  }
+
+  async #serve(link: Link): Promise<void> {
+    const remote = link.conn.remoteAddr as Deno.NetAddr;
+    const who = `${remote.hostname}:${remote.port}`;
+    const it = link.frames();
+    const timer = setTimeout(() => link.close(), 10_000);
+    const first = await it.next();
+    clearTimeout(timer);
+    const h = first.done ? null : first.value.header;
+    const rank = Number(h?.rank);
+    const refuse = (why: string) => {
+      this.#opts.onLog?.(`Refused rendezvous connection from ${who}: ${why}`);
+      link.send({ t: "refused", message: why }).then(() => link.close());
+    };
+    if (
+      !h || h.t !== "hello" || typeof h.token !== "string" ||
+      !timingSafeEqual(h.token, this.#opts.token)
+    ) {
+      return refuse("bad token");
+    }
+    if (!Number.isInteger(rank) || rank < 1 || rank >= this.size) {
+      return refuse(`bad rank '${h.rank}'`);
+    }
+    if (this.#links.has(rank)) return refuse(`rank ${rank} is already connected`);
+    this.#links.set(rank, link);
+    this.#info.set(rank, { host: String(h.host ?? who), pid: Number(h.pid ?? 0) });
+    await link.send({ t: "welcome" });
+    if (this.#links.size === this.size - 1) this.#allConnected.resolve();
+    for await (const f of it) {
+      const m = f.header;
+      if (m.t === "coll") {
+        const lengths = m.lengths as number[];
+        try {
+          this.#exchange.contribute(rank, m.seq as number, {
+            kind: m.kind as Contribution["kind"],
+            value: m.value as Json,
+            blocks: unpackBlocks(f.payload, lengths),
+            broadcast: Boolean(m.broadcast),
+          });
+        } catch (err) {
+          this.#abortAll(`${(err as Error).message}`);
+        }
+      } else if (m.t === "mon") {
+        this.#opts.onMonitor?.(m.sample as MonitorSample);
+      } else if (m.t === "fail") {
+        this.#abortAll(`Rank ${rank} failed: ${m.message}`);
+      } else if (m.t === "bye") {
+        this.#byes.add(rank);
+      }
+    }
+    link.closed = true;
+    if (!this.#byes.has(rank)) this.#abortAll(`Rank ${rank} disconnected from the rendezvous`);
+    if (this.#byes.size === this.size - 1) this.#allGone.resolve();
+  }
+
+  #abortAll(message: string): void {
+    if (this.error) return;
+    const err = new Error(message);
+    this.#exchange.fail(err);
+    this.abort(err);
+    for (const link of this.#links.values()) link.send({ t: "abort", message });
+  }
+
+  protected send(seq: number, part: Contribution): void {
+    try {
+      this.#exchange.contribute(0, seq, part);
+    } catch (err) {
+      this.#abortAll((err as Error).message);
+    }
+  }
+
+  monitor(sample: MonitorSample): void {
+    this.#opts.onMonitor?.(sample);
+  }
+
+  fail(message: string): void {
+    this.#abortAll(`Rank 0 failed: ${message}`);
+  }
+
+  async close(): Promise<void> {
+    if (!this.error) {
+      // others say bye after the final barrier; give them a moment
+      const t = setTimeout(() => this.#allGone.resolve(), 5000);
+      await this.#allGone.promise;
+      clearTimeout(t);
+    }
+    try {
+      this.#listener.close();
+    } catch { /* closed */ }
+    await Promise.all([...this.#links.values()].map((l) => l.close()));
+  }
+}
+
+// ---------------------------------------------------------------- other ranks
+
+/** Options of a rank that joins rank 0's hub. */
+export interface JoinOptions {
+  rank: number;
+  size: number;
+  token: string;
+  /** rank 0's address, or a file in which rank 0 publishes `host:port` */
+  host?: string;
+  port?: number;
+  file?: string;
+  /** seconds to keep trying */
+  timeout: number;
+  /** this rank's host name, announced to rank 0 */
+  self: { host: string; pid: number };
+}
+
+/** A rank other than 0, connected to the hub. */
+export class RendezvousClient extends Member {
+  #link: Link;
+  #loop: Promise<void>;
+  #leaving = false;
+
+  private constructor(link: Link, opts: JoinOptions) {
+    super(opts.rank, opts.size);
+    this.#link = link;
+    this.#loop = this.#read();
+  }
+
+  /** Connect (retrying until `timeout`), authenticate and return the member. */
+  static async join(opts: JoinOptions): Promise<RendezvousClient> {
+    const deadline = Date.now() + opts.timeout * 1000;
+    let lastError = "no address";
+    while (Date.now() < deadline) {
+      const addr = await resolveAddress(opts);
+      if (addr) {
+        try {
+          const conn = await Deno.connect({ hostname: addr.host, port: addr.port });
+          const link = new Link(conn);
+          await link.send({ t: "hello", token: opts.token, rank: opts.rank, ...opts.self });
+          const reply = await link.frames().next();
+          const h = reply.done ? null : reply.value.header;
+          if (h?.t === "welcome") return new RendezvousClient(link, opts);
+          await link.close();
+          if (h?.t === "refused") throw new Error(`Rank 0 refused rank ${opts.rank}: ${h.message}`);
+          lastError = "connection closed during the handshake";
+        } catch (err) {
+          if ((err as Error).message.startsWith("Rank 0 refused")) throw err;
+          lastError = (err as Error).message;
+        }
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const where = opts.file ? `published in '${opts.file}'` : `${opts.host}:${opts.port}`;
+    throw new Error(
+      `Rank ${opts.rank} could not join the rendezvous at ${where} within ${opts.timeout} s: ${lastError}`,
+    );
+  }
+
+  async #read(): Promise<void> {
+    for await (const f of this.#link.frames()) {
+      const m = f.header;
+      if (m.t === "result") {
+        this.receive(m.seq as number, {
+          values: m.values as Json[],
+          blocks: unpackBlocks(f.payload, m.lengths as number[]),
+        });
+      } else if (m.t === "abort") {
+        this.abort(new Error(String(m.message)));
+      }
+    }
+    this.#link.closed = true;
+    if (!this.#leaving) this.abort(new Error("Rank 0 closed the rendezvous"));
+  }
+
+  protected send(seq: number, part: Contribution): void {
+    const { header, payload } = contributionFrame(seq, part);
+    this.#link.send(header, payload);
+  }
+
+  monitor(sample: MonitorSample): void {
+    if (!this.error) this.#link.send({ t: "mon", sample });
+  }
+
+  fail(message: string): void {
+    this.#link.send({ t: "fail", message });
+    this.abort(new Error(message));
+  }
+
+  async close(): Promise<void> {
+    this.#leaving = true;
+    await this.#link.send({ t: "bye" });
+    await this.#link.close();
+    await this.#loop.catch(() => {});
+  }
+}
+
+async function resolveAddress(opts: JoinOptions): Promise<{ host: string; port: number } | null> {
+  if (!opts.file) return opts.host && opts.port ? { host: opts.host, port: opts.port } : null;
+  try {
+    const text = (await Deno.readTextFile(opts.file)).trim();
+    const at = text.lastIndexOf(":");
+    const port = Number(text.slice(at + 1));
+    return at > 0 && port > 0 ? { host: text.slice(0, at).replace(/^\[|\]$/g, ""), port } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Publish rank 0's address in `file` atomically (write + rename). */
+export async function publishAddress(file: string, host: string, port: number): Promise<void> {
+  const tmp = `${file}.tmp-${Deno.pid}`;
+  await Deno.writeTextFile(tmp, `${host.includes(":") ? `[${host}]` : host}:${port}\n`);
+  await Deno.rename(tmp, file);
+}
+
+// ---------------------------------------------------------------- in-process group (tests)
+
+class LocalMember extends Member {
+  #group: LocalGroup;
+  constructor(rank: number, group: LocalGroup) {
+    super(rank, group.size);
+    this.#group = group;
+  }
+  protected send(seq: number, part: Contribution): void {
+    try {
+      this.#group.exchange.contribute(this.rank, seq, part);
+    } catch (err) {
+      this.#group.failAll((err as Error).message);
+    }
+  }
+  deliver(seq: number, r: CollectiveResult): void {
+    // copy blocks so that ranks never share buffers, as over TCP
+    this.receive(seq, {
+      values: structuredClone(r.values),
+      blocks: r.blocks.map((b) => b.slice()),
+    });
+  }
+  kill(err: Error): void {
+    this.abort(err);
+  }
+  monitor(sample: MonitorSample): void {
+    this.#group.onMonitor?.(sample);
+  }
+  fail(message: string): void {
+    this.#group.failAll(`Rank ${this.rank} failed: ${message}`);
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+class LocalGroup {
+  readonly size: number;
+  readonly exchange: Exchange;
+  readonly members: LocalMember[];
+  onMonitor?: (s: MonitorSample) => void;
+  constructor(size: number) {
+    this.size = size;
+    this.members = [];
+    this.exchange = new Exchange(
+      size,
+      (dest, seq, r) => queueMicrotask(() => this.members[dest].deliver(seq, r)),
+    );
+    for (let r = 0; r < size; r++) this.members.push(new LocalMember(r, this));
+  }
+  failAll(message: string): void {
+    const err = new Error(message);
+    this.exchange.fail(err);
+    for (const m of this.members) m.kill(err);
+  }
+}
+
+/** `size` members that exchange in memory, with the hub's semantics (for tests and `runInProcess`). */
+export function createLocalGroup(
+  size: number,
+  options: { onMonitor?(s: MonitorSample): void } = {},
+): Collectives[] {
+  const g = new LocalGroup(size);
+  g.onMonitor = options.onMonitor;
+  return g.members;
+}

@@ -1,0 +1,339 @@
+/**
+ * The sweep driver: runs batches through a provider one after another. For each batch it saves
+ * what the provider would submit, submits it, streams rank 0's records into the results store
+ * (every observation flushed as it arrives), polls the job, enforces the timeouts, and records a
+ * failed observation for every task the batch did not deliver. Ctrl-C cancels the running job.
+ *
+ * @module
+ */
+import { decodeRecord, type TaskRecord } from "./protocol.ts";
+import { observationKey, type RunStore } from "./results.ts";
+import type { Batch, JobRecord, Observation, Plan } from "./types.ts";
+import type { WorkloadDefinition } from "./workload.ts";
+import type { JobHandle, JobState, Provider, ProviderContext } from "../providers/types.ts";
+
+/** Progress events for a progress bar or log lines. */
+export type SweepEvent =
+  | { type: "batch-start"; batch: Batch; index: number; total: number }
+  | { type: "state"; batch: Batch; state: JobState }
+  | { type: "observation"; batch: Batch; observation: Observation }
+  | { type: "batch-end"; batch: Batch; failed: number; reason: string | null };
+
+/** What executeSweep needs. */
+export interface ExecuteOptions {
+  provider: Provider;
+  ctx: ProviderContext;
+  store: RunStore;
+  definition: WorkloadDefinition;
+  batches: Batch[];
+  pollInterval: number;
+  signal?: AbortSignal;
+  onEvent?(event: SweepEvent): void;
+}
+
+/** How a sweep ended. */
+export interface SweepOutcome {
+  recorded: number;
+  failed: number;
+  interrupted: boolean;
+  /** The workload rejected its input at run time (exit 2): the message */
+  validationError: string | null;
+}
+
+const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+/** Fill a rank 0 record into a full observation. */
+export function completeObservation(rec: TaskRecord, batch: Batch, plan: Plan): Observation {
+  const p = batch.point;
+  return {
+    workload: plan.workload,
+    op: rec.op,
+    mode: plan.mode,
+    cores: p.cores,
+    nodes: p.nodes,
+    ranks: p.ranks,
+    threads: p.threads,
+    rep: rec.rep,
+    warmup: rec.warmup,
+    seconds: rec.seconds,
+    rank_seconds: rec.rank_seconds,
+    ok: rec.ok,
+    error: rec.error,
+    unit: rec.unit,
+    rate: rec.rate,
+    peak_rss_bytes: rec.peak_rss_bytes,
+    size: p.size,
+    batch: batch.id,
+    t_start: rec.t_start,
+    t_end: rec.t_end,
+    rank_peak_rss_bytes: rec.rank_peak_rss_bytes,
+    ...(rec.extra ? { extra: rec.extra } : {}),
+  };
+}
+
+/** A failed observation for a task that did not run to the end. */
+export function failedObservation(
+  task: Batch["tasks"][number],
+  batch: Batch,
+  options: { plan: Plan; definition: WorkloadDefinition; error: string },
+): Observation {
+  const metric = options.definition.operations[task.op]?.metric;
+  return completeObservation(
+    {
+      op: task.op,
+      rep: task.rep,
+      warmup: task.warmup,
+      seconds: null,
+      rank_seconds: [],
+      ok: false,
+      error: options.error,
+      unit: metric ? `${metric.unit}/s` : null,
+      rate: null,
+      peak_rss_bytes: null,
+      rank_peak_rss_bytes: [],
+      t_start: null,
+      t_end: null,
+    },
+    batch,
+    options.plan,
+  );
+}
+
+/** Run the batches in order. Every observation is in the store when this resolves. */
+export async function executeSweep(options: ExecuteOptions): Promise<SweepOutcome> {
+  const outcome: SweepOutcome = {
+    recorded: 0,
+    failed: 0,
+    interrupted: false,
+    validationError: null,
+  };
+  for (let i = 0; i < options.batches.length; i++) {
+    if (options.signal?.aborted) {
+      outcome.interrupted = true;
+      break;
+    }
+    const batch = options.batches[i];
+    options.onEvent?.({ type: "batch-start", batch, index: i, total: options.batches.length });
+    const r = await runBatch(batch, options);
+    outcome.recorded += r.recorded;
+    outcome.failed += r.failed;
+    options.onEvent?.({ type: "batch-end", batch, failed: r.failed, reason: r.reason });
+    if (r.interrupted) {
+      outcome.interrupted = true;
+      break;
+    }
+    if (r.validation) {
+      outcome.validationError = r.reason;
+      break;
+    }
+  }
+  return outcome;
+}
+
+interface BatchResult {
+  recorded: number;
+  failed: number;
+  interrupted: boolean;
+  validation: boolean;
+  reason: string | null;
+}
+
+async function saveFiles(dir: string, files: Record<string, string>): Promise<string[]> {
+  const names: string[] = [];
+  for (const [name, content] of Object.entries(files)) {
+    if (!/^[\w.-]+$/.test(name)) {
+      throw new Error(`Provider file name '${name}' is not a plain file name`);
+    }
+    await Deno.writeTextFile(`${dir}/${name}`, content, { mode: 0o644 });
+    names.push(`logs/${name}`);
+  }
+  return names;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function runBatch(batch: Batch, options: ExecuteOptions): Promise<BatchResult> {
+  const { provider, ctx, store, signal } = options;
+  const plan = ctx.plan;
+  const emitted = await provider.emit(batch, ctx);
+  const files = await saveFiles(ctx.logsDir, emitted.files);
+  const job: JobRecord = {
+    batch: batch.id,
+    cores: batch.point.cores,
+    job_id: null,
+    state: "submitting",
+    nodes: [],
+    reason: null,
+    submitted_at: now(),
+    ended_at: null,
+    files,
+  };
+  await store.updateManifest((m) => m.provider.jobs.push(job));
+  const expected = new Map(
+    batch.tasks.filter((t) => t.record).map((
+      t,
+    ) => [observationKey({ cores: batch.point.cores, ...t }), t]),
+  );
+  const seen = new Set<string>();
+  const result: BatchResult = {
+    recorded: 0,
+    failed: 0,
+    interrupted: false,
+    validation: false,
+    reason: null,
+  };
+  let handle: JobHandle;
+  try {
+    handle = await provider.submit(batch, emitted, ctx);
+  } catch (err) {
+    // a submission the scheduler refused: every task of the batch fails with its reason
+    result.reason = `Submission failed: ${(err as Error).message}`;
+    job.state = "failed";
+    job.reason = result.reason;
+    job.ended_at = now();
+    return await recordMissing({ batch, options, expected, seen, result, job });
+  }
+  job.job_id = handle.jobId;
+  job.state = "submitted";
+  await store.writeManifest();
+
+  const submitted = Date.now();
+  let ready = false, lastProgress = Date.now(), failMessage: string | null = null;
+  const lineLoop = (async () => {
+    for await (const line of provider.lines(handle)) {
+      const rec = decodeRecord(line);
+      if (!rec) {
+        if (ctx.verbose && line.trim()) ctx.log(`[${batch.id}] ${line}`);
+        continue;
+      }
+      lastProgress = Date.now();
+      if (rec.type === "ready") {
+        ready = true;
+        if (job.nodes.length === 0) job.nodes = [...new Set(rec.hosts)];
+      } else if (rec.type === "obs") {
+        const key = observationKey({ cores: batch.point.cores, ...rec.obs });
+        if (!expected.has(key) || seen.has(key)) continue;
+        seen.add(key);
+        const obs = completeObservation(rec.obs, batch, plan);
+        store.appendObservation(obs);
+        result.recorded++;
+        if (!obs.ok) result.failed++;
+        options.onEvent?.({ type: "observation", batch, observation: obs });
+      } else if (rec.type === "mon") {
+        store.appendMonitor(rec.sample);
+      } else if (rec.type === "fail") {
+        failMessage = rec.message;
+        result.validation = Boolean(rec.validation);
+      }
+    }
+  })();
+  let linesDone = false;
+  lineLoop.finally(() => (linesDone = true));
+  const aborted = new Promise<void>((resolve) => {
+    if (signal?.aborted) resolve();
+    signal?.addEventListener("abort", () => resolve(), { once: true });
+  });
+
+  const pollMs = options.pollInterval * 1000;
+  const timeoutMs = ctx.timeout * 1000;
+  let state: JobState = { state: "pending" };
+  let lastPoll = 0;
+  let endReason: string | null = null;
+  while (true) {
+    // once rank 0's output has ended, wait on timers only: racing a settled promise would spin
+    await Promise.race(
+      linesDone ? [sleep(20), aborted] : [lineLoop, sleep(Math.min(pollMs, 500)), aborted],
+    );
+    if (signal?.aborted) {
+      result.interrupted = true;
+      await provider.cancel(handle, "Interrupted");
+      break;
+    }
+    if (linesDone || Date.now() - lastPoll >= pollMs) {
+      lastPoll = Date.now();
+      state = await provider.poll(handle);
+      if (state.state !== job.state || (state.nodes?.length && !job.nodes.length)) {
+        job.state = state.state;
+        if (state.nodes?.length) job.nodes = state.nodes;
+        job.reason = state.reason ?? null;
+        await store.writeManifest();
+        options.onEvent?.({ type: "state", batch, state });
+      }
+      if (TERMINAL.has(state.state)) break;
+    }
+    if (timeoutMs > 0 && !ready && Date.now() - submitted > timeoutMs) {
+      endReason = `Point did not start within ${ctx.timeout} s (job ${state.state}${
+        state.reason ? `: ${state.reason}` : ""
+      })`;
+    } else if (timeoutMs > 0 && ready && !linesDone && Date.now() - lastProgress > timeoutMs) {
+      endReason = `No progress for ${ctx.timeout} s: a repetition took longer than --timeout`;
+    }
+    if (endReason) {
+      await provider.cancel(handle, endReason);
+      break;
+    }
+  }
+  // the provider ends lines() once the job has ended; do not wait forever on a broken one
+  await Promise.race([lineLoop, sleep(15_000)]);
+  const collected = await provider.collect(handle);
+  if (!result.interrupted) {
+    const final = await provider.poll(handle);
+    job.state = endReason ? "failed" : final.state;
+    job.reason = endReason ?? final.reason ?? null;
+  } else {
+    job.state = "cancelled";
+    job.reason = "Interrupted";
+  }
+  if (collected.nodes?.length) job.nodes = collected.nodes;
+  job.ended_at = now();
+  if (result.interrupted) {
+    await store.writeManifest();
+    return result;
+  }
+  if (result.validation) {
+    result.reason = failMessage;
+    await store.writeManifest();
+    return result;
+  }
+  const why = endReason ?? failMessage ??
+    (job.state === "succeeded"
+      ? "The batch ended without recording this observation"
+      : `Job ${job.state}${job.reason ? `: ${job.reason}` : ""}`);
+  const tail = collected.stderrTail && !endReason ? `\n${collected.stderrTail}` : "";
+  result.reason = seen.size < expected.size ? why : null;
+  return await recordMissing({ batch, options, expected, seen, result, job, error: why + tail });
+}
+
+async function recordMissing(
+  args: {
+    batch: Batch;
+    options: ExecuteOptions;
+    expected: Map<string, Batch["tasks"][number]>;
+    seen: Set<string>;
+    result: BatchResult;
+    job: JobRecord;
+    error?: string;
+  },
+): Promise<BatchResult> {
+  const { batch, options, expected, seen, result } = args;
+  for (const [key, task] of expected) {
+    if (seen.has(key)) continue;
+    const obs = failedObservation(task, batch, {
+      plan: options.ctx.plan,
+      definition: options.definition,
+      error: args.error ?? result.reason ?? "Not run",
+    });
+    options.store.appendObservation(obs);
+    result.recorded++;
+    result.failed++;
+    options.onEvent?.({ type: "observation", batch, observation: obs });
+  }
+  await options.store.writeManifest();
+  return result;
+}

@@ -1,0 +1,37 @@
+/**
+ * What every provider hands its rank processes: the {@linkcode RankSpec} of a batch.
+ *
+ * @module
+ */
+import type { RankSpec } from "../core/protocol.ts";
+import type { Batch } from "../core/types.ts";
+import type { ProviderContext } from "./types.ts";
+
+/** The rank spec of `batch`; `rendezvous` says how the ranks find rank 0. */
+export function makeRankSpec(
+  batch: Batch,
+  ctx: ProviderContext,
+  rendezvous: { host: string; port: number; bind?: string; file?: string },
+): RankSpec {
+  return {
+    run_id: ctx.runId,
+    batch: batch.id,
+    workload: ctx.plan.workload_ref,
+    mode: ctx.plan.mode,
+    point: batch.point,
+    tasks: batch.tasks,
+    seed: ctx.seed,
+    monitor_interval: ctx.monitorInterval,
+    rendezvous: { ...rendezvous, timeout: ctx.rendezvousTimeout },
+  };
+}
+
+/** The last `lines` lines of a text file, or "" when it cannot be read. */
+export async function tailFile(path: string, lines = 15): Promise<string> {
+  try {
+    const text = await Deno.readTextFile(path);
+    return text.trimEnd().split("\n").slice(-lines).join("\n");
+  } catch {
+    return "";
+  }
+}
