@@ -368,10 +368,13 @@ export function resolveConfig(src: ConfigSources, options: ResolveOptions): Reso
   const provider = String(values.provider);
   const known = options.providerSettings[provider];
   if (!known) {
+    const where = origins.provider === "default"
+      ? "--provider"
+      : origins.provider.replace(/^Flag /, "");
     throw new ValidationError(
-      `Unknown provider ${quote(provider)} (${
-        origins.provider === "default" ? "--provider" : origins.provider
-      }) (known: ${Object.keys(options.providerSettings).join(", ")})`,
+      `Unknown provider ${quote(provider)} (${where}; known: ${
+        Object.keys(options.providerSettings).join(", ")
+      })`,
     );
   }
   const providerResolved = resolveSettings(known, src);

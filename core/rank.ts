@@ -142,6 +142,7 @@ export async function runRank(options: RankOptions): Promise<number> {
       if (task.record) emit({ type: "obs", obs: record });
     }
     where = "teardown";
+    ctx.task = null;
     phase("teardown");
     await def.teardown?.(ctx, state);
     await coll.barrier();
@@ -194,6 +195,7 @@ async function runTask(def: WorkloadDefinition, env: TaskEnv): Promise<TaskRecor
   const { ctx, task, monitor, coll } = env;
   const op = def.operations[task.op];
   if (!op) throw new ValidationError(`Workload '${def.name}' has no operation '${task.op}'`);
+  ctx.task = { op: task.op, rep: task.rep, warmup: task.warmup };
   env.phase(`op:${task.op}`);
   monitor.resetPeak();
   await coll.barrier();
@@ -265,6 +267,7 @@ export function makeContext(parts: ContextParts): RankContext {
     size: p.size,
     seed: spec.seed,
     scratchDir: parts.scratchDir,
+    task: null,
     parallel: (kernel, args) => pool.run(kernel, args),
     barrier: () => coll.barrier(),
     allgather: (v) => coll.allgather(v),

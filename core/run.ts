@@ -299,6 +299,12 @@ export async function runSweep(options: RunOptions): Promise<RunResult> {
     await store.updateManifest((man) => {
       man.status = "running";
       man.ended_at = null;
+      for (const job of man.provider.jobs) {
+        if (job.ended_at === null) {
+          job.state = "abandoned";
+          job.reason = "The driver stopped before this job ended";
+        }
+      }
       man.resumes.push({
         at: new Date().toISOString(),
         missing: batches.reduce((n, b) => n + b.tasks.filter((t) => t.record).length, 0),

@@ -16,6 +16,7 @@ import type { JobHandle, JobState, Provider, ProviderContext } from "../provider
 export type SweepEvent =
   | { type: "batch-start"; batch: Batch; index: number; total: number }
   | { type: "state"; batch: Batch; state: JobState }
+  | { type: "ready"; batch: Batch; hosts: string[] }
   | { type: "observation"; batch: Batch; observation: Observation }
   | { type: "batch-end"; batch: Batch; failed: number; reason: string | null };
 
@@ -212,10 +213,12 @@ async function runBatch(batch: Batch, options: ExecuteOptions): Promise<BatchRes
         if (ctx.verbose && line.trim()) ctx.log(`[${batch.id}] ${line}`);
         continue;
       }
-      lastProgress = Date.now();
+      // monitor samples arrive while a rank hangs too: they are not progress
+      if (rec.type !== "mon") lastProgress = Date.now();
       if (rec.type === "ready") {
         ready = true;
         if (job.nodes.length === 0) job.nodes = [...new Set(rec.hosts)];
+        options.onEvent?.({ type: "ready", batch, hosts: rec.hosts });
       } else if (rec.type === "obs") {
         const key = observationKey({ cores: batch.point.cores, ...rec.obs });
         if (!expected.has(key) || seen.has(key)) continue;

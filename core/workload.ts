@@ -48,6 +48,8 @@ export interface RankContext<P = ParamValues> {
   seed: number;
   /** A directory this rank may write scratch files to. */
   scratchDir: string;
+  /** The task being run (null during prepare and teardown). */
+  task: { op: string; rep: number; warmup: boolean } | null;
   /** Run `kernel` on every thread of this rank; resolves to each thread's result. */
   parallel<R = unknown>(kernel: string, args?: unknown): Promise<R[]>;
   /** Wait until every rank arrives. */

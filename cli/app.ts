@@ -1,0 +1,73 @@
+/**
+ * The `scalebench` command line (commander + extra-typings). Maps errors to exit codes: a
+ * ValidationError or a usage error is one line on stderr and exit 2; anything else is a bug and
+ * keeps its stack.
+ *
+ * @module
+ */
+import { Command, CommanderError } from "@commander-js/extra-typings";
+import { ValidationError } from "../core/errors.ts";
+import { VERSION } from "../core/version.ts";
+import { initCommand } from "./init.ts";
+import { listCommand } from "./list.ts";
+import { runCommand } from "./run.ts";
+import { showCommand } from "./show.ts";
+// Commands of other areas: one import and one addCommand line each.
+
+/** The program with every command. */
+export function program(): Command {
+  const cmd = new Command()
+    .name("scalebench")
+    .description(
+      "Measure how programs scale: strong and weak scaling sweeps on this machine, Slurm or Kubernetes",
+    )
+    .version(VERSION, "-V, --version")
+    .addCommand(runCommand())
+    .addCommand(listCommand())
+    .addCommand(showCommand())
+    .addCommand(initCommand());
+  // Other areas' commands are added here, one line each.
+  return cmd;
+}
+
+function exitOverrideAll(
+  cmd: Command<unknown[], Record<string, unknown>, Record<string, unknown>>,
+): void {
+  cmd.exitOverride();
+  cmd.configureOutput({
+    outputError: (str, write) =>
+      write(str.replace(/^error: (.)/, (_, c: string) => c.toUpperCase())),
+  });
+  for (const sub of cmd.commands) exitOverrideAll(sub as never);
+}
+
+/** Run the CLI with `args`; exits the process with the command's code. */
+export async function main(args: string[]): Promise<never> {
+  const cmd = program();
+  exitOverrideAll(cmd as never);
+  try {
+    await cmd.parseAsync(args, { from: "user" });
+    Deno.exit(0);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version end here too; usage errors were printed by commander
+      Deno.exit(err.exitCode === 0 ? 0 : 2);
+    }
+    if (err instanceof ValidationError) {
+      console.error(err.message);
+      Deno.exit(2);
+    }
+    if (err instanceof ExitError) Deno.exit(err.code);
+    console.error(err instanceof Error ? err.stack : String(err));
+    Deno.exit(1);
+  }
+}
+
+/** Ends a command with an exit code (after its output is written). */
+export class ExitError extends Error {
+  readonly code: number;
+  constructor(code: number) {
+    super(`exit ${code}`);
+    this.code = code;
+  }
+}

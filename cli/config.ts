@@ -1,0 +1,114 @@
+/**
+ * Reads what configuration comes from outside the program — flags, the environment and a `.env`
+ * file — and hands it to core/config.ts to resolve. The only place besides cli/rank.ts that reads
+ * the environment.
+ *
+ * @module
+ */
+import { parseEnv } from "node:util";
+import { Option } from "@commander-js/extra-typings";
+import { errorMessage, quote, ValidationError } from "../core/errors.ts";
+import { type ConfigSources, RUN_SETTINGS } from "../core/config.ts";
+import { PROVIDERS } from "../providers/mod.ts";
+import type { SettingSpec } from "../providers/types.ts";
+
+/** Every setting a flag can set: run settings, then each provider's (one flag may serve several). */
+export function allSettings(): SettingSpec[] {
+  const out: SettingSpec[] = [...RUN_SETTINGS];
+  for (const p of Object.values(PROVIDERS)) out.push(...p.settings);
+  return out;
+}
+
+/** The settings of each provider, by provider name. */
+export function providerSettings(): Record<string, readonly SettingSpec[]> {
+  return Object.fromEntries(Object.entries(PROVIDERS).map(([name, p]) => [name, p.settings]));
+}
+
+/** Commander options for the settings, deduplicated by flag; with a map from attribute to keys. */
+export function settingOptions(): { options: Option[]; keysByAttribute: Map<string, string[]> } {
+  const options: Option[] = [];
+  const keysByAttribute = new Map<string, string[]>();
+  const byFlag = new Map<string, Option>();
+  for (const s of allSettings()) {
+    let opt = byFlag.get(s.flag);
+    if (!opt) {
+      const env = s.env.length ? ` [env: ${s.env.join(", ")}]` : "";
+      opt = new Option(s.flag, `${s.help}${env}`);
+      if (s.type === "list") {
+        opt.argParser((v: string, prev: unknown) => [...((prev as string[]) ?? []), v]);
+      }
+      byFlag.set(s.flag, opt);
+      options.push(opt);
+    }
+    const attr = opt.attributeName();
+    const keys = keysByAttribute.get(attr) ?? [];
+    if (!keys.includes(s.key)) keys.push(s.key);
+    keysByAttribute.set(attr, keys);
+  }
+  return { options, keysByAttribute };
+}
+
+/** Flag values the user typed (not commander defaults), by setting key. */
+export function flagValues(
+  opts: Record<string, unknown>,
+  sourceOf: (attr: string) => string | undefined,
+  keysByAttribute: Map<string, string[]>,
+): ConfigSources["flags"] {
+  const flags: ConfigSources["flags"] = {};
+  for (const [attr, keys] of keysByAttribute) {
+    if (sourceOf(attr) !== "cli") continue;
+    const v = opts[attr];
+    if (v === undefined) continue;
+    for (const k of keys) flags[k] = v as string | string[] | boolean;
+  }
+  return flags;
+}
+
+/**
+ * Read a `.env` file: `--env-file FILE` (must exist), else `./.env` when present. Quoted values are
+ * unquoted. Returns an empty record when there is no file.
+ */
+export async function readDotenv(
+  envFile: string | undefined,
+): Promise<{ values: Record<string, string>; path: string | null }> {
+  const path = envFile ?? ".env";
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    if (!envFile && err instanceof Deno.errors.NotFound) return { values: {}, path: null };
+    throw new ValidationError(
+      `Cannot read env file ${quote(path, 200)} (--env-file): ${errorMessage(err)}`,
+    );
+  }
+  try {
+    return { values: parseEnv(text) as Record<string, string>, path };
+  } catch (err) {
+    throw new ValidationError(
+      `Env file ${quote(path, 200)} is not a valid .env file: ${errorMessage(err)}`,
+    );
+  }
+}
+
+/** The process environment. */
+export function processEnv(): Record<string, string> {
+  return Deno.env.toObject();
+}
+
+/** The default core list: powers of two up to this machine's cores. */
+export function defaultCores(): number[] {
+  const n = navigator.hardwareConcurrency || 1;
+  const out = [];
+  for (let c = 1; c <= n; c *= 2) out.push(c);
+  if (out[out.length - 1] !== n) out.push(n);
+  return out;
+}
+
+/** argv that starts a rank: this binary when compiled, else deno running this checkout. */
+export function cliRankCommand(sourceCommand: () => string[]): string[] {
+  const exe = Deno.execPath();
+  const base = exe.split(/[\\/]/).pop() ?? "";
+  const fromSource = /^deno(\.exe)?$/.test(base) && Deno.mainModule.startsWith("file:") &&
+    Deno.mainModule.endsWith("/cli/main.ts");
+  return fromSource ? sourceCommand() : [exe, "rank"];
+}

@@ -1,0 +1,91 @@
+/**
+ * `scalebench list [workloads|providers]`: the built-in workloads with their parameters and
+ * operations, and the providers with their settings (flags and environment keys).
+ *
+ * @module
+ */
+import { Command } from "@commander-js/extra-typings";
+import { quote, ValidationError } from "../core/errors.ts";
+import { describeParam } from "../core/params.ts";
+import { BUILTIN_WORKLOADS, loadWorkload } from "../workloads/mod.ts";
+import { PROVIDERS } from "../providers/mod.ts";
+
+async function workloads(json: boolean): Promise<string> {
+  const items = [];
+  for (const name of Object.keys(BUILTIN_WORKLOADS)) {
+    const def = (await loadWorkload(name)).definition;
+    items.push({
+      name,
+      summary: def.summary,
+      mode: def.mode ?? "strong",
+      weak: Boolean(def.weak),
+      operations: Object.keys(def.operations),
+      params: Object.entries(def.params).map(([n, s]) => ({
+        name: n,
+        ...s,
+        line: describeParam(n, s),
+      })),
+    });
+  }
+  if (json) {
+    return JSON.stringify(
+      items.map(({ params, ...w }) => ({ ...w, params: params.map(({ line: _l, ...p }) => p) })),
+    );
+  }
+  const lines = ["Workloads:"];
+  for (const w of items) {
+    lines.push(`  ${w.name.padEnd(12)} ${w.summary}`);
+    lines.push(
+      `  ${"".padEnd(12)} default mode ${w.mode}${
+        w.weak ? " (weak rule defined)" : ""
+      }; operations: ${w.operations.join(", ")}`,
+    );
+    for (const p of w.params) lines.push(`  ${"".padEnd(12)}   --set ${p.line}`);
+  }
+  return lines.join("\n");
+}
+
+function providers(json: boolean): string {
+  const items = Object.values(PROVIDERS).map((p) => ({
+    name: p.name,
+    summary: p.summary,
+    settings: p.settings.map((s) => ({
+      key: s.key,
+      flag: s.flag,
+      env: [...s.env],
+      default: s.default,
+      help: s.help,
+    })),
+  }));
+  if (json) return JSON.stringify(items);
+  const lines = ["Providers:"];
+  for (const p of items) {
+    lines.push(`  ${p.name.padEnd(12)} ${p.summary}`);
+    for (const s of p.settings) {
+      lines.push(`  ${"".padEnd(12)}   ${s.flag.padEnd(28)} ${s.help} [env: ${s.env.join(", ")}]`);
+    }
+  }
+  return lines.join("\n");
+}
+
+/** The `list` command. */
+export function listCommand() {
+  return new Command("list")
+    .description("List built-in workloads and providers")
+    .argument("[what]", "workloads or providers (default: both)")
+    .option("--json", "Print JSON")
+    .action(async (what, opts) => {
+      if (what !== undefined && what !== "workloads" && what !== "providers") {
+        throw new ValidationError(`Unknown list ${quote(what)} (known: workloads, providers)`);
+      }
+      const json = Boolean(opts.json);
+      const parts = [];
+      if (what !== "providers") parts.push(await workloads(json));
+      if (what !== "workloads") parts.push(providers(json));
+      console.log(
+        json && parts.length === 2
+          ? `{"workloads":${parts[0]},"providers":${parts[1]}}`
+          : parts.join("\n\n"),
+      );
+    });
+}

@@ -1,0 +1,189 @@
+/**
+ * The provider conformance suite: the same end-to-end tests for every provider. A provider's test
+ * file calls {@linkcode providerConformance} with its provider, settings and a way to check that a
+ * run left nothing behind (processes, jobs, pods).
+ *
+ * @module
+ */
+import { assert, assertEquals, assertStringIncludes } from "../core/_assert.ts";
+import { readRun } from "../core/results.ts";
+import { type RunOptions, runSweep } from "../core/run.ts";
+import type { Provider, Settings } from "../providers/types.ts";
+
+/** What the suite needs to know about a provider. */
+export interface ConformanceTarget {
+  provider: Provider;
+  settings?: Settings;
+  /** A reason to skip the suite here (e.g. no Slurm reachable), or null; decide it before calling */
+  skip?: string | null;
+  /** Extra run options (poll interval, cores per node…) */
+  runOptions?: Partial<RunOptions>;
+  /** Throws when anything of run `runId` (in `runDir`) is still alive */
+  assertNothingLeft(run: { runId: string; runDir: string }): Promise<void>;
+  /** Seconds a point may take to start; cancel and timeout tests wait up to this (default 30) */
+  startSeconds?: number;
+}
+
+/** The fixture workload that crashes, fails checks or hangs on demand. */
+export const FAULTY = new URL("./testdata/workloads/faulty.ts", import.meta.url).href;
+
+async function tempDir(): Promise<string> {
+  return await Deno.makeTempDir({ prefix: "scalebench-conf-" });
+}
+
+function options(
+  target: ConformanceTarget,
+  output: string,
+  extra: Partial<RunOptions>,
+): RunOptions {
+  return {
+    provider: target.provider,
+    providerSettings: target.settings,
+    output,
+    pollInterval: 0.5,
+    monitorInterval: 0.2,
+    rendezvousTimeout: 60,
+    log: () => {},
+    ...target.runOptions,
+    ...extra,
+  };
+}
+
+/** Register the conformance tests for `target`. */
+export function providerConformance(target: ConformanceTarget): void {
+  const name = target.provider.name;
+  if (target.skip) console.log(`Skipping the ${name} provider conformance suite: ${target.skip}`);
+  const test = (title: string, fn: () => Promise<void>) =>
+    Deno.test({
+      name: `${name} provider conformance: ${title}`,
+      ignore: Boolean(target.skip),
+      sanitizeOps: false,
+      sanitizeResources: false,
+      fn,
+    });
+
+  test("a sweep records every observation with its makespan, nodes and monitor samples", async () => {
+    const out = await tempDir();
+    const r = await runSweep(options(target, out, {
+      workload: "amdahl",
+      params: { s: 0.2, work: 40 },
+      cores: [1, 2],
+      layout: "ranks",
+      reps: 2,
+      warmup: 1,
+    }));
+    assertEquals([r.status, r.observations, r.failed], ["complete", 6, 0]);
+    const run = await readRun(r.runDir);
+    for (const o of run.observations) {
+      assertEquals(o.rank_seconds.length, o.ranks);
+      assertEquals(o.seconds, Math.max(...o.rank_seconds));
+      assert(o.ok && o.error === null, `observation not ok: ${o.error}`);
+      assertEquals(o.unit, "Miter/s");
+      assert(o.peak_rss_bytes! > 0, "peak RSS recorded");
+    }
+    assertEquals(run.observations.filter((o) => o.warmup).map((o) => o.cores), [1, 2]);
+    const ranksSampled = new Set(run.monitor.filter((s) => s.cores === 2).map((s) => s.rank));
+    assertEquals([...ranksSampled].sort(), [0, 1]);
+    assertEquals(run.manifest.provider.name, name);
+    assertEquals(run.manifest.provider.jobs.map((j) => [j.cores, j.state]), [[1, "succeeded"], [
+      2,
+      "succeeded",
+    ]]);
+    for (const j of run.manifest.provider.jobs) {
+      assert(j.job_id, "job id recorded");
+      assert(j.nodes.length >= 1, "node list recorded");
+    }
+    await target.assertNothingLeft(r);
+    await Deno.remove(out, { recursive: true });
+  });
+
+  test("a rank that dies fails its point's observations with its stderr, and the sweep goes on", async () => {
+    const out = await tempDir();
+    const r = await runSweep(options(target, out, {
+      workload: FAULTY,
+      params: { fault: "crash", at_cores: 2, rank: 1 },
+      cores: [1, 2],
+      layout: "ranks",
+      reps: 2,
+    }));
+    assertEquals([r.status, r.observations, r.failed], ["failed", 4, 2]);
+    const run = await readRun(r.runDir);
+    const failed = run.observations.filter((o) => !o.ok);
+    assertEquals(failed.map((o) => [o.cores, o.rep]), [[2, 0], [2, 1]]);
+    for (const o of failed) {
+      assertEquals(o.seconds, null);
+      assertStringIncludes(o.error ?? "", "crash on purpose");
+    }
+    assertEquals(run.observations.filter((o) => o.ok).map((o) => o.cores), [1, 1]);
+    await target.assertNothingLeft(r);
+    await Deno.remove(out, { recursive: true });
+  });
+
+  test("a failed check marks only its observation and the run as failed", async () => {
+    const out = await tempDir();
+    const r = await runSweep(options(target, out, {
+      workload: FAULTY,
+      params: { fault: "check", rank: 1, at_rep: 1 },
+      cores: [2],
+      layout: "ranks",
+      reps: 3,
+    }));
+    assertEquals([r.status, r.observations, r.failed], ["failed", 3, 1]);
+    const run = await readRun(r.runDir);
+    const bad = run.observations.filter((o) => !o.ok);
+    assertEquals(bad.map((o) => [o.rep, o.error]), [[1, "rank 1: wrong on purpose"]]);
+    assert(bad[0].seconds! > 0, "a failed check still has its time");
+    await target.assertNothingLeft(r);
+    await Deno.remove(out, { recursive: true });
+  });
+
+  test("cancelling a running point stops every rank and leaves the run resumable", async () => {
+    const out = await tempDir();
+    const controller = new AbortController();
+    const started = Date.now();
+    let cancelledAt = 0;
+    const r = await runSweep(options(target, out, {
+      workload: FAULTY,
+      params: { fault: "hang", rank: 1 },
+      cores: [2],
+      layout: "ranks",
+      reps: 1,
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === "ready") {
+          setTimeout(() => {
+            cancelledAt = Date.now();
+            controller.abort();
+          }, 500);
+        }
+      },
+    }));
+    assert(cancelledAt > 0, `the point never started (${(Date.now() - started) / 1000} s)`);
+    assertEquals([r.status, r.observations], ["interrupted", 0]);
+    assert(Date.now() - cancelledAt < 5000, `cancel took ${(Date.now() - cancelledAt) / 1000} s`);
+    await target.assertNothingLeft(r);
+    const run = await readRun(r.runDir);
+    assertEquals(run.manifest.status, "interrupted");
+    await Deno.remove(out, { recursive: true });
+  });
+
+  test("a repetition that outlives --timeout fails its point and the sweep goes on", async () => {
+    const out = await tempDir();
+    const r = await runSweep(options(target, out, {
+      workload: FAULTY,
+      params: { fault: "hang", at_cores: 1, rank: 0 },
+      cores: [1, 2],
+      layout: "ranks",
+      reps: 1,
+      timeout: Math.max(3, target.startSeconds ?? 0),
+    }));
+    assertEquals([r.status, r.observations, r.failed], ["failed", 2, 1]);
+    const run = await readRun(r.runDir);
+    const bad = run.observations.find((o) => !o.ok)!;
+    assertEquals(bad.cores, 1);
+    assertStringIncludes(bad.error ?? "", "No progress for");
+    assertEquals(run.observations.find((o) => o.cores === 2)?.ok, true);
+    await target.assertNothingLeft(r);
+    await Deno.remove(out, { recursive: true });
+  });
+}
