@@ -382,7 +382,7 @@ export class RendezvousHub extends Member {
       } else if (m.t === "mon") {
         this.#opts.onMonitor?.(m.sample as MonitorSample);
       } else if (m.t === "fail") {
-        this.#abortAll(`Rank ${rank} failed: ${m.message}`);
+        this.#abortAll(String(m.message));
       } else if (m.t === "bye") {
         this.#byes.add(rank);
       }
@@ -413,7 +413,7 @@ export class RendezvousHub extends Member {
   }
 
   fail(message: string): void {
-    this.#abortAll(`Rank 0 failed: ${message}`);
+    this.#abortAll(message);
   }
 
   async close(): Promise<void> {
@@ -575,7 +575,7 @@ class LocalMember extends Member {
     this.#group.onMonitor?.(sample);
   }
   fail(message: string): void {
-    this.#group.failAll(`Rank ${this.rank} failed: ${message}`);
+    this.#group.failAll(message);
   }
   close(): Promise<void> {
     return Promise.resolve();
