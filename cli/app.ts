@@ -13,6 +13,7 @@ import { listCommand } from "./list.ts";
 import { runCommand } from "./run.ts";
 import { showCommand } from "./show.ts";
 // Commands of other areas: one import and one addCommand line each.
+import { reportCommand } from "./report.ts";
 
 /** The program with every command. */
 export function program(): Command {
@@ -27,6 +28,7 @@ export function program(): Command {
     .addCommand(showCommand())
     .addCommand(initCommand());
   // Other areas' commands are added here, one line each.
+  cmd.addCommand(reportCommand());
   return cmd;
 }
 

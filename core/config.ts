@@ -396,7 +396,7 @@ export function resolveConfig(src: ConfigSources, options: ResolveOptions): Reso
     } else cores = options.defaultCores;
   }
   const layout = parseLayout(String(values.layout), {
-    flag: origins.layout === "default" ? "--layout" : origins.layout,
+    flag: origins.layout === "default" ? "--layout" : origins.layout.replace(/^Flag /, ""),
   });
   const params: Record<string, string> = {};
   for (const [key, target] of Object.entries(PARAM_KEYS)) {

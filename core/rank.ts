@@ -114,15 +114,23 @@ export async function runRank(options: RankOptions): Promise<number> {
     for (const s of pending.splice(0)) coll.monitor(s);
     where = "loading the workload";
     const def = (await loadWorkload(spec.workload)).definition;
-    scratchDir = spec.scratch_dir ??
-      await Deno.makeTempDir({ prefix: `scalebench-${spec.batch}-r${rank}-` });
     pool = await ThreadPool.create(spec.workload, {
       threads: point.threads,
       rank,
       ranks: point.ranks,
       kernels: def.kernels ?? {},
     });
-    const ctx = makeContext({ spec, rank, coll, pool, scratchDir, log });
+    const ctx = makeContext({
+      spec,
+      rank,
+      coll,
+      pool,
+      log,
+      // made on first use, so that workloads without scratch files leave nothing behind
+      scratchDir: () =>
+        scratchDir ??= spec.scratch_dir ??
+          Deno.makeTempDirSync({ prefix: `scalebench-${spec.batch}-r${rank}-` }),
+    });
     const peers = await coll.allgather({
       host: options.hostname ?? Deno.hostname(),
       pid: Deno.pid,
@@ -199,7 +207,7 @@ async function runTask(def: WorkloadDefinition, env: TaskEnv): Promise<TaskRecor
   env.phase(`op:${task.op}`);
   monitor.resetPeak();
   await coll.barrier();
-  const tStart = Date.now() / 1000;
+  const tStart = (performance.timeOrigin + performance.now()) / 1000;
   const t0 = performance.now();
   const result = await op.run(ctx as never, env.state);
   const seconds = (performance.now() - t0) / 1000;
@@ -248,7 +256,7 @@ interface ContextParts {
   rank: number;
   coll: Collectives;
   pool: ThreadPool;
-  scratchDir: string;
+  scratchDir(): string;
   log(line: string): void;
 }
 
@@ -256,7 +264,7 @@ interface ContextParts {
 export function makeContext(parts: ContextParts): RankContext {
   const { spec, rank, coll, pool } = parts;
   const p = spec.point;
-  return {
+  const ctx: RankContext = {
     rank,
     ranks: p.ranks,
     threads: p.threads,
@@ -266,7 +274,9 @@ export function makeContext(parts: ContextParts): RankContext {
     params: p.params,
     size: p.size,
     seed: spec.seed,
-    scratchDir: parts.scratchDir,
+    get scratchDir() {
+      return parts.scratchDir();
+    },
     task: null,
     parallel: (kernel, args) => pool.run(kernel, args),
     barrier: () => coll.barrier(),
@@ -291,4 +301,5 @@ export function makeContext(parts: ContextParts): RankContext {
         }`,
       ),
   };
+  return ctx;
 }
