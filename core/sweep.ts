@@ -14,7 +14,7 @@ import type { JobHandle, JobState, Provider, ProviderContext } from "../provider
 
 /** Progress events for a progress bar or log lines. */
 export type SweepEvent =
-  | { type: "batch-start"; batch: Batch; index: number; total: number }
+  | { type: "batch-start"; batch: Batch; index: number; total: number; observations: number }
   | { type: "state"; batch: Batch; state: JobState }
   | { type: "ready"; batch: Batch; hosts: string[] }
   | { type: "observation"; batch: Batch; observation: Observation }
@@ -112,13 +112,23 @@ export async function executeSweep(options: ExecuteOptions): Promise<SweepOutcom
     interrupted: false,
     validationError: null,
   };
+  const expectedTotal = options.batches.reduce(
+    (n, b) => n + b.tasks.filter((t) => t.record).length,
+    0,
+  );
   for (let i = 0; i < options.batches.length; i++) {
     if (options.signal?.aborted) {
       outcome.interrupted = true;
       break;
     }
     const batch = options.batches[i];
-    options.onEvent?.({ type: "batch-start", batch, index: i, total: options.batches.length });
+    options.onEvent?.({
+      type: "batch-start",
+      batch,
+      index: i,
+      total: options.batches.length,
+      observations: expectedTotal,
+    });
     const r = await runBatch(batch, options);
     outcome.recorded += r.recorded;
     outcome.failed += r.failed;
