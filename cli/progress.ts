@@ -35,7 +35,9 @@ export function progressReporter(options: { tty?: boolean } = {}): ProgressRepor
   const eta = () => {
     if (done === 0) return "…";
     const rest = ((performance.now() - started) / 1000 / done) * (total - done);
-    return fmtSeconds(Math.round(rest));
+    if (rest < 1) return "<1 s";
+    if (rest < 120) return `${Math.round(rest)} s`;
+    return rest < 7200 ? `${Math.round(rest / 60)} min` : `${(rest / 3600).toFixed(1)} h`;
   };
   const payload = () => ({ batch: batchLabel, what, remaining: eta() });
   const line = (s: string) => {
