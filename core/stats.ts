@@ -25,9 +25,11 @@ export function quantile(xs: readonly number[], q: number): number {
   return quantileSorted(sorted(xs), q);
 }
 
-/** Median; NaN for an empty list. */
+/** Median (the mean of the two middle values for an even count); NaN for an empty list. */
 export function median(xs: readonly number[]): number {
-  return quantile(xs, 0.5);
+  const s = sorted(xs), n = s.length;
+  if (n === 0) return NaN;
+  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
 /** Arithmetic mean; NaN for an empty list. */

@@ -1,0 +1,292 @@
+/**
+ * The report's data model: a run as read from any input (scalebench run directory, dask-bench
+ * CSV, hyperfine JSON) and its analysis per operation and scale point (statistics, speedup,
+ * efficiency, Karp–Flatt, fits). Warm-up observations are excluded from statistics; failed ones
+ * from timing statistics, but both are counted and failures are listed.
+ *
+ * @module
+ */
+import { median, summarize, type Summary } from "../core/stats.ts";
+import type {
+  EnvironmentInfo,
+  Json,
+  Manifest,
+  Mode,
+  MonitorSample,
+  Observation,
+  ParamValues,
+} from "../core/types.ts";
+import { type Fits, fitScaling } from "./fits.ts";
+
+/** Summary statistics imported as they are (dask-bench aggregated CSV): no repetitions. */
+export interface AggregatePoint {
+  op: string;
+  cores: number;
+  unit: string | null;
+  median: number;
+  mean: number;
+  min: number;
+  max: number;
+  std: number;
+  rate: number | null;
+}
+
+/** One input of the report, whatever its format. */
+export interface RunSource {
+  kind: "scalebench" | "dask-bench" | "hyperfine";
+  /** The input path as given */
+  path: string;
+  id: string;
+  /** Display name */
+  label: string;
+  workload: string;
+  summary: string | null;
+  mode: Mode;
+  params: ParamValues;
+  provider: { name: string; settings: Record<string, Json> } | null;
+  environment: EnvironmentInfo | null;
+  plan: Manifest["plan"] | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  status: string | null;
+  /** Operations in the workload's order */
+  operations: string[];
+  observations: Observation[];
+  monitor: MonitorSample[];
+  aggregates: AggregatePoint[];
+  warnings: string[];
+}
+
+/** Statistics of one operation at one scale point. */
+export interface PointStats {
+  cores: number;
+  nodes: number | null;
+  ranks: number | null;
+  threads: number | null;
+  /** Measured (non-warm-up, ok) repetitions' seconds, in record order */
+  seconds: number[];
+  /** Null when no repetition succeeded */
+  summary: Summary | null;
+  /** True when the summary was imported (no repetitions) */
+  imported: boolean;
+  failed: number;
+  warmups: number;
+  rate: number | null;
+  unit: string | null;
+  /** Largest peak RSS (summed over ranks) of the measured repetitions */
+  peakRss: number | null;
+  size: number | null;
+  /** Speedup against the smallest point (scaled speedup k·t₀/t in weak mode) */
+  speedup: number | null;
+  /** Parallel efficiency: speedup/k (strong) or t₀/t (weak) */
+  efficiency: number | null;
+  karpFlatt: number | null;
+}
+
+/** One operation of a run. */
+export interface OpAnalysis {
+  op: string;
+  unit: string | null;
+  points: PointStats[];
+  fits: Fits;
+}
+
+/** A run with its analysis. */
+export interface RunAnalysis {
+  src: RunSource;
+  ops: OpAnalysis[];
+  failures: Observation[];
+  counts: { total: number; measured: number; warmup: number; failed: number };
+}
+
+/** Options of {@linkcode analyzeRun}. */
+export interface AnalyzeOptions {
+  seed?: number;
+  /** Bootstrap resamples for a point's CI (scaled down for large points; default 2000) */
+  resamples?: number;
+  /** Bootstrap resamples of the fits (default 400; scaled down for very large runs) */
+  fitResamples?: number;
+}
+
+function maxOrNull(xs: (number | null | undefined)[]): number | null {
+  let m: number | null = null;
+  for (const x of xs) {
+    if (typeof x === "number" && Number.isFinite(x) && (m === null || x > m)) m = x;
+  }
+  return m;
+}
+
+/** A finite number or null (imported observations carry NaN where a field is unknown). */
+function num(x: unknown): number | null {
+  return typeof x === "number" && Number.isFinite(x) ? x : null;
+}
+
+function pointFromObservations(cores: number, list: Observation[], options: AnalyzeOptions) {
+  const measured = list.filter((o) => !o.warmup);
+  const ok = measured.filter((o) => o.ok && typeof o.seconds === "number");
+  const seconds = ok.map((o) => o.seconds as number);
+  // keep the bootstrap affordable on very large points: ≥ 200 resamples, ~4·10⁵ draws
+  const resamples = Math.max(
+    200,
+    Math.min(options.resamples ?? 2000, Math.floor(4e5 / Math.max(1, seconds.length))),
+  );
+  const rates = ok.map((o) => o.rate).filter((r): r is number => typeof r === "number");
+  const ref = ok[0] ?? measured[0] ?? list[0];
+  const point: PointStats = {
+    cores,
+    nodes: num(ref?.nodes),
+    ranks: num(ref?.ranks),
+    threads: num(ref?.threads),
+    seconds,
+    summary: seconds.length ? summarize(seconds, { seed: options.seed ?? 1, resamples }) : null,
+    imported: false,
+    failed: measured.length - ok.length,
+    warmups: list.length - measured.length,
+    rate: rates.length ? median(rates) : null,
+    unit: ok.find((o) => o.unit)?.unit ?? ref?.unit ?? null,
+    peakRss: maxOrNull(ok.map((o) => o.peak_rss_bytes)),
+    size: num(ref?.size),
+    speedup: null,
+    efficiency: null,
+    karpFlatt: null,
+  };
+  return point;
+}
+
+function pointFromAggregate(a: AggregatePoint): PointStats {
+  const cv = a.mean > 0 ? a.std / a.mean : NaN;
+  return {
+    cores: a.cores,
+    nodes: null,
+    ranks: null,
+    threads: null,
+    seconds: [],
+    summary: {
+      n: NaN,
+      min: a.min,
+      median: a.median,
+      mean: a.mean,
+      max: a.max,
+      std: a.std,
+      ci95: null,
+      cv,
+      noisy: cv > 0.1,
+      outliers: [],
+    },
+    imported: true,
+    failed: 0,
+    warmups: 0,
+    rate: a.rate,
+    unit: a.unit,
+    peakRss: null,
+    size: null,
+    speedup: null,
+    efficiency: null,
+    karpFlatt: null,
+  };
+}
+
+function scaling(points: PointStats[], fits: Fits, mode: Mode): void {
+  const base = points.find((p) => p.summary && p.summary.median > 0);
+  if (!base) return;
+  const t0 = base.summary!.median, n0 = base.cores;
+  for (const p of points) {
+    if (!p.summary || !(p.summary.median > 0)) continue;
+    const k = p.cores / n0;
+    const t = p.summary.median;
+    p.speedup = mode === "weak" ? (k * t0) / t : t0 / t;
+    p.efficiency = mode === "weak" ? t0 / t : p.speedup / k;
+    p.karpFlatt = fits.karpFlatt.find((e) => e.cores === p.cores)?.e ?? null;
+  }
+}
+
+/** Fit bootstrap resamples: the option (default 400), fewer for huge runs (≥ 100, ~10⁶ draws). */
+function fitResamples(points: PointStats[], options: AnalyzeOptions): number {
+  const reps = points.reduce((s, p) => s + p.seconds.length, 0);
+  const wanted = options.fitResamples ?? 400;
+  return Math.min(wanted, Math.max(100, Math.floor(1e6 / Math.max(1, reps))));
+}
+
+/** Analyze a run: per operation and point statistics, scaling figures and fits. */
+export function analyzeRun(src: RunSource, options: AnalyzeOptions = {}): RunAnalysis {
+  const byOp = new Map<string, Map<number, Observation[]>>();
+  for (const o of src.observations) {
+    let m = byOp.get(o.op);
+    if (!m) byOp.set(o.op, m = new Map());
+    const list = m.get(o.cores);
+    if (list) list.push(o);
+    else m.set(o.cores, [o]);
+  }
+  const aggByOp = new Map<string, AggregatePoint[]>();
+  for (const a of src.aggregates) aggByOp.set(a.op, [...(aggByOp.get(a.op) ?? []), a]);
+  const names = [...src.operations];
+  for (const op of [...byOp.keys(), ...aggByOp.keys()]) if (!names.includes(op)) names.push(op);
+
+  const ops: OpAnalysis[] = [];
+  for (const op of names) {
+    const points: PointStats[] = [];
+    for (const [cores, list] of byOp.get(op) ?? []) {
+      points.push(pointFromObservations(cores, list, options));
+    }
+    for (const a of aggByOp.get(op) ?? []) points.push(pointFromAggregate(a));
+    if (!points.length) continue;
+    points.sort((p, q) => p.cores - q.cores);
+    const fits = fitScaling(
+      points.filter((p) => p.summary).map((p) => ({
+        cores: p.cores,
+        seconds: p.seconds,
+        median: p.summary!.median,
+      })),
+      { mode: src.mode, seed: options.seed ?? 1, resamples: fitResamples(points, options) },
+    );
+    scaling(points, fits, src.mode);
+    ops.push({ op, unit: points.find((p) => p.unit)?.unit ?? null, points, fits });
+  }
+  const failures = src.observations.filter((o) => !o.ok);
+  const warmup = src.observations.filter((o) => o.warmup).length;
+  return {
+    src,
+    ops,
+    failures,
+    counts: {
+      total: src.observations.length + src.aggregates.length,
+      measured: src.observations.filter((o) => !o.warmup && o.ok).length + src.aggregates.length,
+      warmup,
+      failed: failures.length,
+    },
+  };
+}
+
+/** Build a RunSource from a scalebench run directory's data. */
+export function sourceFromRun(
+  run: {
+    dir: string;
+    manifest: Manifest;
+    observations: Observation[];
+    monitor: MonitorSample[];
+    warnings: string[];
+  },
+): RunSource {
+  const m = run.manifest;
+  return {
+    kind: "scalebench",
+    path: run.dir,
+    id: m.run_id,
+    label: m.name ?? m.run_id,
+    workload: m.workload?.name ?? run.observations[0]?.workload ?? "unknown",
+    summary: m.workload?.summary ?? null,
+    mode: m.mode ?? run.observations[0]?.mode ?? "strong",
+    params: m.workload?.params ?? {},
+    provider: m.provider ? { name: m.provider.name, settings: m.provider.settings ?? {} } : null,
+    environment: m.environment ?? null,
+    plan: m.plan ?? null,
+    startedAt: m.started_at ?? null,
+    endedAt: m.ended_at ?? null,
+    status: m.status ?? null,
+    operations: m.workload?.operations ?? [],
+    observations: run.observations,
+    monitor: run.monitor,
+    aggregates: [],
+    warnings: run.warnings,
+  };
+}
