@@ -104,11 +104,14 @@ export function defaultCores(): number[] {
   return out;
 }
 
-/** argv that starts a rank: this binary when compiled, else deno running this checkout. */
+/**
+ * argv that starts a rank: deno running this checkout (with its config), deno running this bundle,
+ * or this compiled binary.
+ */
 export function cliRankCommand(sourceCommand: () => string[]): string[] {
   const exe = Deno.execPath();
   const base = exe.split(/[\\/]/).pop() ?? "";
-  const fromSource = /^deno(\.exe)?$/.test(base) && Deno.mainModule.startsWith("file:") &&
-    Deno.mainModule.endsWith("/cli/main.ts");
-  return fromSource ? sourceCommand() : [exe, "rank"];
+  if (!/^deno(\.exe)?$/.test(base)) return [exe, "rank"];
+  if (Deno.mainModule.endsWith("/cli/main.ts")) return sourceCommand();
+  return [exe, "run", "-A", "--quiet", new URL(Deno.mainModule).pathname, "rank"];
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { readCpuSeconds, readPeakRss, readRss, resetPeakRss } from "./_proc.ts";
+import { workerEntry } from "./_worker_entry.ts";
 
 /** One sample as the monitor reports it. */
 export interface RawSample {
@@ -27,9 +28,8 @@ export class Monitor {
   private constructor(interval: number, onSample: (s: RawSample) => void) {
     this.#canReset = resetPeakRss();
     if (interval > 0) {
-      this.#worker = new Worker(new URL("./_monitor_worker.ts", import.meta.url), {
-        type: "module",
-      });
+      const entry = workerEntry("./_monitor_worker.ts", { base: import.meta.url, role: "monitor" });
+      this.#worker = new Worker(entry.url, entry.options);
       this.#worker.onmessage = (e) => {
         const { t, rss_bytes, cpu_percent, phase } = e.data;
         this.#maxSeen = Math.max(this.#maxSeen, rss_bytes);

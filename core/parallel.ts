@@ -6,6 +6,7 @@
  * @module
  */
 import type { Kernel } from "./workload.ts";
+import { workerEntry } from "./_worker_entry.ts";
 
 interface Waiting {
   resolve(v: unknown): void;
@@ -54,7 +55,8 @@ export class ThreadPool {
     const workers: Worker[] = [];
     const ready: Promise<void>[] = [];
     for (let t = 1; t < options.threads; t++) {
-      const w = new Worker(new URL("./_thread_worker.ts", import.meta.url), { type: "module" });
+      const entry = workerEntry("./_thread_worker.ts", { base: import.meta.url, role: "thread" });
+      const w = new Worker(entry.url, entry.options);
       workers.push(w);
       ready.push(
         new Promise((resolve, reject) => {

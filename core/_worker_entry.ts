@@ -1,0 +1,23 @@
+/**
+ * Where a Web Worker's code is. From source or a compiled binary, the worker's own module next to
+ * the caller; from a bundle (one .js file), the bundle itself, which starts the worker's code when
+ * it sees the worker's name (cli/main.ts).
+ *
+ * @module
+ */
+
+/** Worker names the entry point recognises. */
+export const WORKER_ROLES = { thread: "scalebench-thread", monitor: "scalebench-monitor" } as const;
+
+/** URL and options of a worker whose module is `relative` to `base` (the caller's import.meta.url). */
+export function workerEntry(
+  relative: string,
+  options: { base: string; role: keyof typeof WORKER_ROLES },
+): { url: URL; options: WorkerOptions } {
+  const name = WORKER_ROLES[options.role];
+  const bundled = !/\/core\/[\w.]+\.ts$/.test(options.base);
+  return {
+    url: bundled ? new URL(Deno.mainModule) : new URL(relative, options.base),
+    options: { type: "module", name },
+  };
+}
