@@ -16,6 +16,15 @@ export interface BuiltinWorkload {
 /** Built-in workloads. Add one line per workload. */
 export const BUILTIN_WORKLOADS: Record<string, BuiltinWorkload> = {
   amdahl: { load: () => import("./amdahl.ts"), source: import.meta.resolve("./amdahl.ts") },
+  arrays: { load: () => import("./arrays/mod.ts"), source: import.meta.resolve("./arrays/mod.ts") },
+  "dirty-image": {
+    load: () => import("./dirty_image/mod.ts"),
+    source: import.meta.resolve("./dirty_image/mod.ts"),
+  },
+  dataframes: {
+    load: () => import("./dataframes/mod.ts"),
+    source: import.meta.resolve("./dataframes/mod.ts"),
+  },
 };
 
 /** Names of the built-in workloads. */

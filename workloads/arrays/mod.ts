@@ -1,0 +1,328 @@
+/**
+ * `arrays`: dask-bench's weak-scaling array operations (modules/weakscaling/arrays.py) on a
+ * square N × N array of random integers in [0, 1e5), N = `size` (weak mode: size · √cores).
+ *
+ * The array is distributed by rows over the ranks (`partition`), and each rank's rows are split
+ * over its threads (Web Workers on SharedArrayBuffers). Row r is drawn from `rng(seed, r)`, so
+ * every layout builds the same global array and the checks can recompute any element.
+ *
+ * dtype: dask-bench's array is int64; the values (< 1e5) are held here as Int32Array, which halves
+ * the memory and the bytes moved. Rates still use dask-bench's amount — the int64 `nbytes`
+ * (N² · 8 bytes) — so MB/s compares like for like with Dask's.
+ *
+ * @module
+ */
+import { int } from "../../core/params.ts";
+import { defineWorkload, partition, type RankContext } from "../../core/workload.ts";
+import { type Block, KERNELS, type Piece, rowBytes } from "./kernels.ts";
+import { mergeAll, type Moments, stdOf } from "./moments.ts";
+import { genRow, sampleIndices, VALUE_RANGE } from "./random.ts";
+import { checkElementwise, checkStd, checkStdAxis, checkTranspose } from "./checks.ts";
+
+const params = {
+  size: int({
+    default: 5000,
+    min: 315,
+    max: 1_000_000,
+    unit: "elements",
+    help: "Side N of the N × N array (dask-bench's PROBLEM_SIZE_ARRAY; weak: size · √cores)",
+  }),
+};
+
+/** Parameters of `arrays`. */
+export type ArrayParams = { size: number };
+
+/** What every rank keeps between operations. */
+export interface ArrayState {
+  block: Block;
+  /** Row range of every rank */
+  ranges: [number, number][];
+  seed: number;
+  /** Int32 result buffer (x + 1, x + xᵀ) */
+  out32: Int32Array;
+  /** Float64 result buffer (sin² + cos²) */
+  out64: Float64Array;
+  /** Encoded column blocks to send for x + xᵀ (ranks > 1) */
+  send: Uint8Array | null;
+  /** Received bytes copied to shared memory for the threads (ranks > 1 and threads > 1) */
+  stage: Uint8Array | null;
+}
+
+/** Context of an `arrays` operation. */
+export type ArrayContext = RankContext<ArrayParams>;
+
+function shared32(n: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(n * 4));
+}
+
+function sharedBytes(n: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(n));
+}
+
+/** The element at global (row, col): its owner reads it, and rank 0 (the client) receives it. */
+export async function randomAccess(
+  ctx: ArrayContext,
+  state: ArrayState,
+  at: { row: number; col: number },
+): Promise<number | null> {
+  const owner = state.ranges.findIndex(([a, b]) => at.row >= a && at.row < b);
+  const { x, cols, rowStart } = state.block;
+  const mine = ctx.rank === owner ? x[(at.row - rowStart) * cols + at.col] : null;
+  if (owner === 0) return mine;
+  const all = await ctx.allgather(mine);
+  return ctx.rank === 0 ? all[owner] : null;
+}
+
+/** Bytes per alltoall message: big blocks go as several concurrent collectives (pipelined). */
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * Exchange blocks of whole rows: `send[d]` (`rowsTo[d]` rows of `bytesPerRow[rank]` bytes) goes to
+ * rank d, as concurrent alltoalls of at most CHUNK_BYTES a block. Resolves to the pieces received
+ * from each rank with their first row. Every rank must pass the same `bytesPerRow` (by sender) and
+ * `maxRows` (the most rows any rank sends to another).
+ */
+export async function exchangeRows(
+  ctx: { rank: number; alltoall(b: Uint8Array[]): Promise<Uint8Array[]> },
+  blocks: { send: Uint8Array[]; bytesPerRow: number[]; maxRows: number },
+): Promise<{ bytes: Uint8Array; row0: number; rows: number }[][]> {
+  const { bytesPerRow } = blocks;
+  const perRound = Math.max(1, Math.floor(CHUNK_BYTES / Math.max(...bytesPerRow, 1)));
+  const rounds = Math.ceil(blocks.maxRows / perRound);
+  const mine = bytesPerRow[ctx.rank];
+  const pending: Promise<Uint8Array[]>[] = [];
+  for (let k = 0; k < rounds; k++) {
+    pending.push(ctx.alltoall(blocks.send.map((b) => {
+      const lo = Math.min(b.length, k * perRound * mine);
+      return b.subarray(lo, Math.min(b.length, lo + perRound * mine));
+    })));
+  }
+  const got = await Promise.all(pending);
+  return bytesPerRow.map((rb, s) =>
+    got.flatMap((round, k) => {
+      let bytes = round[s];
+      if (bytes.byteLength === 0) return [];
+      if (bytes.byteOffset % 4) bytes = bytes.slice();
+      return [{ bytes, row0: k * perRound, rows: bytes.byteLength / rb }];
+    })
+  );
+}
+
+async function transpose(ctx: ArrayContext, state: ArrayState): Promise<Int32Array> {
+  const { block, ranges, out32 } = state;
+  const { rows, cols, rowStart, x } = block;
+  if (ctx.ranks > 1) {
+    const send = state.send!;
+    // rows c0..c1 of xᵀ for rank d (its rows), encoded, at regions[d].at
+    let at = 0;
+    const rb = rowBytes(rows);
+    const regions = ranges.map(([c0, c1], d) => {
+      if (d === ctx.rank) return null;
+      const reg = { at, c0, c1 };
+      at += (c1 - c0) * rb;
+      return reg;
+    });
+    await ctx.parallel("packTransposed", { x, rows, cols, send, regions });
+    const received = await exchangeRows(ctx, {
+      send: regions.map((r) =>
+        r ? send.subarray(r.at, r.at + (r.c1 - r.c0) * rb) : new Uint8Array(0)
+      ),
+      bytesPerRow: ranges.map(([a, b]) => rowBytes(b - a)),
+      maxRows: Math.max(...ranges.map(([a, b]) => b - a)),
+    });
+    const pieces: Piece[] = [];
+    let staged = 0;
+    received.forEach((list, s) => {
+      const [c0, c1] = ranges[s];
+      for (const p of list) {
+        let bytes = p.bytes;
+        if (ctx.threads > 1) { // threads need the bytes in shared memory
+          bytes = state.stage!.subarray(staged, staged + bytes.byteLength);
+          bytes.set(p.bytes);
+          staged += bytes.byteLength;
+        }
+        pieces.push({ bytes, row0: p.row0, rows: p.rows, c0, w: c1 - c0 });
+      }
+    });
+    await ctx.parallel("addPieces", { x, out: out32, cols, pieces });
+  }
+  await ctx.parallel("addTransposeDiag", { x, out: out32, rows, cols, rowStart });
+  return out32;
+}
+
+/** Let the JIT optimise every kernel on a slice of the data (untimed, in prepare). */
+async function warmUp(ctx: ArrayContext, state: ArrayState): Promise<void> {
+  const { block, out32, out64 } = state;
+  const N = block.cols, few = Math.min(block.rows, Math.ceil(65536 / N) + 1, N);
+  const slice = { ...block, rows: few, x: block.x.subarray(0, few * N) };
+  const send = sharedBytes(few * rowBytes(few));
+  const regions = [{ at: 0, c0: 0, c1: few }];
+  for (let k = 0; k < 5; k++) {
+    await ctx.parallel("increment", { x: slice.x, y: out32.subarray(0, few * N) });
+    await ctx.parallel("moments", slice);
+    await ctx.parallel("columnSums", slice);
+    await ctx.parallel("trig", { x: slice.x, out: out64.subarray(0, few * N) });
+    await ctx.parallel("packTransposed", { x: slice.x, rows: few, cols: N, send, regions });
+    const pieces = [{ bytes: send, row0: 0, rows: few, c0: 0, w: few }];
+    await ctx.parallel("addPieces", { x: slice.x, out: out32, cols: N, pieces });
+    await ctx.parallel("addTransposeDiag", { ...slice, rows: few, out: out32, rowStart: 0 });
+  }
+}
+
+const mb = (p: ArrayParams) => (p.size * p.size * 8) / 1e6;
+const MB = { unit: "MB", amount: mb };
+
+export default defineWorkload({
+  name: "arrays",
+  summary: "dask-bench's array operations on an N × N random integer array, distributed by rows",
+  params,
+  mode: "weak",
+  weak: (p, point) => ({ size: Math.floor(p.size * Math.sqrt(point.cores)) }),
+  size: (p) => p.size * p.size,
+  sizeUnit: "elements",
+  kernels: KERNELS,
+  async prepare(ctx): Promise<ArrayState> {
+    const N = ctx.params.size;
+    const ranges = Array.from({ length: ctx.ranks }, (_, r) => partition(N, ctx.ranks, r));
+    const [rowStart, rowEnd] = ranges[ctx.rank];
+    const rows = rowEnd - rowStart, n = rows * N;
+    const block: Block = { x: shared32(n), rows, cols: N, rowStart };
+    const state: ArrayState = {
+      block,
+      ranges,
+      seed: ctx.seed,
+      out32: shared32(n),
+      out64: new Float64Array(new SharedArrayBuffer(n * 8)),
+      send: ctx.ranks > 1 ? sharedBytes(N * rowBytes(rows)) : null,
+      stage: null,
+    };
+    if (ctx.ranks > 1 && ctx.threads > 1) {
+      state.stage = sharedBytes(
+        rows * Math.max(...ranges.map(([a, b]) => rowBytes(b - a))) * ctx.ranks,
+      );
+    }
+    // touch every page now, so that no timed operation pays for first-touch faults
+    for (const a of [state.out32, state.out64, state.send, state.stage]) a?.fill(1);
+    await ctx.parallel("generate", { ...block, seed: ctx.seed });
+    await warmUp(ctx, state);
+    return state;
+  },
+  operations: {
+    "create random 2D-array": {
+      summary: "Fill the array with random integers in [0, 1e5)",
+      async run(ctx, state) {
+        await ctx.parallel("generate", { ...state.block, seed: state.seed });
+        return state.block.x;
+      },
+      check: (ctx, state, x: Int32Array) => checkCreated(ctx, state, { x, plus: 0 }),
+      metric: MB,
+    },
+    "block-wise operation": {
+      summary: "x + 1, block by block",
+      async run(ctx, state) {
+        await ctx.parallel("increment", { x: state.block.x, y: state.out32 });
+        return state.out32;
+      },
+      check(ctx, state, y: Int32Array) {
+        const x = state.block.x;
+        if (y.length !== x.length) return { ok: false, message: `Result has ${y.length} values` };
+        for (let i = 0; i < x.length; i++) {
+          if (y[i] !== x[i] + 1) {
+            return { ok: false, message: `x + 1 is ${y[i]} at local element ${i}, x is ${x[i]}` };
+          }
+        }
+        return checkCreated(ctx, state, { x: y, plus: 1 });
+      },
+      metric: MB,
+    },
+    "random access": {
+      summary: "x[42, 314], read by its owner and sent to rank 0",
+      run: (ctx, state) => randomAccess(ctx, state, { row: 42, col: 314 }),
+      check(ctx, state, value: number | null) {
+        if (ctx.rank !== 0) return true;
+        const expected = genRow(state.seed, 42, 315)[314];
+        return value === expected ||
+          { ok: false, message: `x[42, 314] is ${value}, the generator gives ${expected}` };
+      },
+      metric: { unit: "bytes", amount: () => 8 },
+    },
+    "reduction operation (std)": {
+      summary: "x.std(): exact shifted block sums, merged with Chan's algorithm",
+      async run(ctx, state) {
+        const parts = await ctx.parallel<Moments>("moments", state.block);
+        const all = await ctx.allgather(mergeAll(parts) as number[]);
+        return stdOf(mergeAll(all as Moments[]));
+      },
+      check: (ctx, state, std: number) => checkStd(ctx, state, std),
+      metric: MB,
+    },
+    "reduction (std) along axis": {
+      summary: "x.std(axis=0): exact per-column sums, summed over threads and ranks",
+      async run(ctx, state) {
+        const N = state.block.cols;
+        const parts = await ctx.parallel<Float64Array>("columnSums", state.block);
+        const sums = parts[0];
+        for (let t = 1; t < parts.length; t++) {
+          const p = parts[t];
+          for (let j = 0; j < sums.length; j++) sums[j] += p[j];
+        }
+        const total = ctx.ranks > 1 ? await ctx.allreduce(sums) : sums;
+        const std = new Float64Array(N);
+        for (let j = 0; j < N; j++) {
+          const s1 = total[j], s2 = total[N + j];
+          std[j] = Math.sqrt(Math.max(0, s2 - (s1 * s1) / N) / N);
+        }
+        return std;
+      },
+      check: (ctx, state, std: Float64Array) => checkStdAxis(ctx, state, std),
+      metric: MB,
+    },
+    "elementwise computation": {
+      summary: "sin(x)² + cos(x)², kept in memory",
+      async run(ctx, state) {
+        await ctx.parallel("trig", { x: state.block.x, out: state.out64 });
+        return state.out64;
+      },
+      check: (ctx, state, y: Float64Array) => checkElementwise(ctx, state, y),
+      metric: MB,
+    },
+    "sum the transpose": {
+      summary: "x + xᵀ: column blocks exchanged between ranks, cache-blocked add",
+      run: transpose,
+      check: (ctx, state, y: Int32Array) => checkTranspose(ctx, state, y),
+      metric: MB,
+    },
+  },
+});
+
+/** Every value in [offset, 1e5 + offset) and sampled rows equal to the generator's (+ offset). */
+export function checkCreated(
+  ctx: ArrayContext,
+  state: ArrayState,
+  o: { x: Int32Array; plus: number },
+): { ok: boolean; message?: string } {
+  const { x, plus: offset } = o;
+  const { rows, cols, rowStart } = state.block;
+  if (x.length !== rows * cols) return { ok: false, message: `Array has ${x.length} values` };
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i] - offset;
+    if (!(v >= 0 && v < VALUE_RANGE)) {
+      return { ok: false, message: `Value ${x[i]} at local element ${i} is out of range` };
+    }
+  }
+  const sample = sampleIndices(16, { lo: 0, hi: rows, seed: state.seed + ctx.rank });
+  for (const r of sample) {
+    const expected = genRow(state.seed, rowStart + r, cols);
+    for (let j = 0; j < cols; j++) {
+      if (x[r * cols + j] !== expected[j] + offset) {
+        return {
+          ok: false,
+          message: `x[${rowStart + r}, ${j}] is ${x[r * cols + j] - offset}, the generator gives ${
+            expected[j]
+          }`,
+        };
+      }
+    }
+  }
+  return { ok: true };
+}
