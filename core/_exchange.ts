@@ -87,18 +87,6 @@ export class Exchange {
 
 const EMPTY = new Uint8Array(0);
 
-/** Concatenate blocks; returns the bytes and their lengths. */
-export function packBlocks(blocks: Uint8Array[]): { payload: Uint8Array; lengths: number[] } {
-  const lengths = blocks.map((b) => b.byteLength);
-  const payload = new Uint8Array(lengths.reduce((a, b) => a + b, 0));
-  let off = 0;
-  for (const b of blocks) {
-    payload.set(b, off);
-    off += b.byteLength;
-  }
-  return { payload, lengths };
-}
-
 /** Split a payload by lengths (views, no copy). */
 export function unpackBlocks(payload: Uint8Array, lengths: number[]): Uint8Array[] {
   const out: Uint8Array[] = [];

@@ -8,13 +8,7 @@
  *
  * @module
  */
-import {
-  type CollectiveResult,
-  type Contribution,
-  Exchange,
-  packBlocks,
-  unpackBlocks,
-} from "./_exchange.ts";
+import { type CollectiveResult, type Contribution, Exchange, unpackBlocks } from "./_exchange.ts";
 import type { Json, MonitorSample } from "./types.ts";
 
 /** Collective operations of one rank. Every rank must call them in the same order. */
@@ -117,68 +111,21 @@ interface Frame {
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-function encodeFrame(
-  header: Record<string, unknown>,
-  payload: Uint8Array = new Uint8Array(0),
-): Uint8Array {
+/** The prefix and header of a frame; the payload follows as its own parts. */
+function frameHead(header: Record<string, unknown>, payloadLength: number): Uint8Array {
   const h = enc.encode(JSON.stringify(header));
-  const out = new Uint8Array(8 + h.length + payload.length);
+  const out = new Uint8Array(8 + h.length);
   const view = new DataView(out.buffer);
   view.setUint32(0, h.length);
-  view.setUint32(4, payload.length);
+  view.setUint32(4, payloadLength);
   out.set(h, 8);
-  out.set(payload, 8 + h.length);
   return out;
 }
 
-/** Reads frames from a byte stream. */
-class FrameReader {
-  #chunks: Uint8Array[] = [];
-  #length = 0;
-
-  push(chunk: Uint8Array): void {
-    this.#chunks.push(chunk);
-    this.#length += chunk.length;
-  }
-
-  #take(n: number): Uint8Array {
-    const out = new Uint8Array(n);
-    let off = 0;
-    while (off < n) {
-      const c = this.#chunks[0];
-      const k = Math.min(c.length, n - off);
-      out.set(c.subarray(0, k), off);
-      off += k;
-      if (k === c.length) this.#chunks.shift();
-      else this.#chunks[0] = c.subarray(k);
-    }
-    this.#length -= n;
-    return out;
-  }
-
-  #peek8(): DataView | null {
-    if (this.#length < 8) return null;
-    if (this.#chunks[0].length < 8) {
-      const all = this.#take(this.#length);
-      this.#chunks = [all];
-      this.#length = all.length;
-    }
-    const c = this.#chunks[0];
-    return new DataView(c.buffer, c.byteOffset, 8);
-  }
-
-  next(): Frame | null {
-    const v = this.#peek8();
-    if (!v) return null;
-    const hl = v.getUint32(0), pl = v.getUint32(4);
-    if (this.#length < 8 + hl + pl) return null;
-    this.#take(8);
-    const header = JSON.parse(dec.decode(this.#take(hl)));
-    return { header, payload: this.#take(pl) };
-  }
-}
-
-/** A connection with serialised writes and a frame reader loop. */
+/**
+ * A connection with serialised writes. Frames are read straight into buffers of their exact size
+ * and payload blocks are written as they are, so bulk data is copied once per hop.
+ */
 class Link {
   readonly conn: Deno.TcpConn;
   #writing: Promise<void> = Promise.resolve();
@@ -189,31 +136,46 @@ class Link {
     conn.setNoDelay(true);
   }
 
-  send(header: Record<string, unknown>, payload?: Uint8Array): Promise<void> {
-    const bytes = encodeFrame(header, payload);
+  /** Send a frame whose payload is the concatenation of `parts`. */
+  send(header: Record<string, unknown>, parts: Uint8Array[] = []): Promise<void> {
+    const length = parts.reduce((n, p) => n + p.byteLength, 0);
+    const chunks = [frameHead(header, length), ...parts.filter((p) => p.byteLength > 0)];
     this.#writing = this.#writing.then(async () => {
-      if (this.closed) return;
-      let off = 0;
-      while (off < bytes.length) off += await this.conn.write(bytes.subarray(off));
+      for (const bytes of chunks) {
+        let off = 0;
+        while (off < bytes.length && !this.closed) {
+          off += await this.conn.write(bytes.subarray(off));
+        }
+      }
     }).catch(() => {
       this.closed = true;
     });
     return this.#writing;
   }
 
-  async *frames(): AsyncGenerator<Frame> {
-    const reader = new FrameReader();
-    const buf = new Uint8Array(1 << 16);
-    while (true) {
+  async #fill(buf: Uint8Array): Promise<boolean> {
+    let off = 0;
+    while (off < buf.length) {
       let n: number | null;
       try {
-        n = await this.conn.read(buf);
+        n = await this.conn.read(buf.subarray(off));
       } catch {
         n = null;
       }
-      if (n === null) return;
-      reader.push(buf.slice(0, n));
-      for (let f = reader.next(); f; f = reader.next()) yield f;
+      if (n === null) return false;
+      off += n;
+    }
+    return true;
+  }
+
+  async *frames(): AsyncGenerator<Frame> {
+    const prefix = new Uint8Array(8);
+    const view = new DataView(prefix.buffer);
+    while (await this.#fill(prefix)) {
+      const header = new Uint8Array(view.getUint32(0));
+      const payload = new Uint8Array(view.getUint32(4));
+      if (!(await this.#fill(header)) || !(await this.#fill(payload))) return;
+      yield { header: JSON.parse(dec.decode(header)), payload };
     }
   }
 
@@ -237,8 +199,8 @@ function timingSafeEqual(a: string, b: string): boolean {
 function contributionFrame(
   seq: number,
   part: Contribution,
-): { header: Record<string, unknown>; payload: Uint8Array } {
-  const { payload, lengths } = packBlocks(part.blocks);
+): { header: Record<string, unknown>; parts: Uint8Array[] } {
+  const lengths = part.blocks.map((b) => b.byteLength);
   return {
     header: {
       t: "coll",
@@ -248,7 +210,7 @@ function contributionFrame(
       lengths,
       broadcast: part.broadcast,
     },
-    payload,
+    parts: part.blocks,
   };
 }
 
@@ -285,8 +247,11 @@ export class RendezvousHub extends Member {
     this.#opts = opts;
     this.#exchange = new Exchange(opts.size, (dest, seq, result) => {
       if (dest === 0) return this.receive(seq, result);
-      const { payload, lengths } = packBlocks(result.blocks);
-      this.#links.get(dest)?.send({ t: "result", seq, values: result.values, lengths }, payload);
+      const lengths = result.blocks.map((b) => b.byteLength);
+      this.#links.get(dest)?.send(
+        { t: "result", seq, values: result.values, lengths },
+        result.blocks,
+      );
     });
     if (opts.size === 1) this.#allConnected.resolve(), this.#allGone.resolve();
     this.#accept();
@@ -402,7 +367,9 @@ export class RendezvousHub extends Member {
 
   protected send(seq: number, part: Contribution): void {
     try {
-      this.#exchange.contribute(0, seq, part);
+      // rank 0's call resolves before its blocks are written to the others: copy them now, so the
+      // caller may reuse its buffers at once
+      this.#exchange.contribute(0, seq, { ...part, blocks: part.blocks.map((b) => b.slice()) });
     } catch (err) {
       this.#abortAll((err as Error).message);
     }
@@ -506,8 +473,8 @@ export class RendezvousClient extends Member {
   }
 
   protected send(seq: number, part: Contribution): void {
-    const { header, payload } = contributionFrame(seq, part);
-    this.#link.send(header, payload);
+    const { header, parts } = contributionFrame(seq, part);
+    this.#link.send(header, parts);
   }
 
   monitor(sample: MonitorSample): void {
