@@ -6,6 +6,7 @@
  * - SCALEBENCH_RANK, else SLURM_PROCID, else JOB_COMPLETION_INDEX: this rank
  * - SCALEBENCH_TOKEN or SCALEBENCH_TOKEN_FILE: the rendezvous token
  * - SCALEBENCH_RDV_HOST: rank 0's host, overriding the spec (Slurm node list, cluster DNS)
+ * - SCALEBENCH_RDV_INTERFACE: rank 0 binds to and publishes this interface's IPv4 address
  * - SCALEBENCH_WATCH_STDIN=1: exit when stdin closes (the local driver died)
  *
  * @module
@@ -64,6 +65,18 @@ export async function main(args: string[] = []): Promise<never> {
       Deno.exit(137);
     })();
   }
-  const code = await runRank({ spec, rank, token, rendezvousHost: env("SCALEBENCH_RDV_HOST") });
+  let rendezvousHost = env("SCALEBENCH_RDV_HOST");
+  let rendezvousBind: string | undefined;
+  const iface = env("SCALEBENCH_RDV_INTERFACE");
+  if (iface && rank === 0) {
+    // rank 0 listens on this interface's address and publishes it (NET_INTERFACE)
+    const addr = Deno.networkInterfaces().find((i) => i.name === iface && i.family === "IPv4")
+      ?.address;
+    if (!addr) {
+      fatal(`Interface '${iface}' (NET_INTERFACE) has no IPv4 address on ${Deno.hostname()}`);
+    }
+    rendezvousHost = rendezvousBind = addr;
+  }
+  const code = await runRank({ spec, rank, token, rendezvousHost, rendezvousBind });
   Deno.exit(code);
 }

@@ -23,6 +23,8 @@ export interface RankOptions {
   token: string;
   /** Overrides `spec.rendezvous.host` (cluster DNS or a node list decided at launch) */
   rendezvousHost?: string;
+  /** Overrides `spec.rendezvous.bind` (rank 0) */
+  rendezvousBind?: string;
   /** This rank's host name */
   hostname?: string;
   /** Where rank 0's record lines go (default: stdout) */
@@ -62,7 +64,7 @@ async function connect(
     const hub = RendezvousHub.start({
       size,
       token,
-      bind: rdv.bind || (local ? "127.0.0.1" : "0.0.0.0"),
+      bind: options.rendezvousBind || rdv.bind || (local ? "127.0.0.1" : "0.0.0.0"),
       port: rdv.port,
       onLog: log,
       onMonitor: (sample) => emit({ type: "mon", sample }),

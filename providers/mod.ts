@@ -6,11 +6,15 @@
  */
 import { quote, ValidationError } from "../core/errors.ts";
 import { localProvider } from "./local.ts";
+import { kubernetesProvider } from "./kubernetes/mod.ts";
+import { slurmProvider } from "./slurm/mod.ts";
 import type { Provider } from "./types.ts";
 
 /** Every provider, by name. Add one line per provider. */
 export const PROVIDERS = {
   local: localProvider,
+  slurm: slurmProvider,
+  kubernetes: kubernetesProvider,
 } as const satisfies Record<string, Provider>;
 
 /** A known provider name. */
