@@ -12,6 +12,8 @@ export default (sb: any) =>
       rank: sb.int({ default: 0, min: 0 }),
       /** and at this repetition (-1: every) */
       at_rep: sb.int({ default: -1, min: -1 }),
+      /** any text: travels in the rank spec, never through a shell */
+      label: sb.string({ default: "" }),
     },
     operations: {
       work: {

@@ -1,0 +1,323 @@
+/**
+ * The Slurm provider on a real Slurm cluster (.ci/local_slurm.sh starts 3 nodes × 4 CPUs here).
+ * Skipped, with the reason printed, where no Slurm answers.
+ */
+import { assert, assertEquals, assertStringIncludes } from "../core/_assert.ts";
+import { readRun } from "../core/results.ts";
+import { jobsNamed, slurm, slurmUnreachable } from "../providers/slurm/commands.ts";
+import { jobName } from "../providers/slurm/script.ts";
+import { slurmProvider } from "../providers/slurm/mod.ts";
+import { cli, spawnCli } from "./_cli.ts";
+import { FAULTY, providerConformance } from "./provider_conformance.ts";
+
+const skip = await slurmUnreachable();
+if (skip) {
+  console.log(
+    `Skipping the Slurm tests: ${skip} (start one with: bash .ci/local_slurm.sh start 3 4)`,
+  );
+}
+
+async function ranksLeft(runDir: string): Promise<number[]> {
+  const pids: number[] = [];
+  for await (const e of Deno.readDir("/proc")) {
+    if (!/^\d+$/.test(e.name)) continue;
+    try {
+      if (
+        (await Deno.readTextFile(`/proc/${e.name}/environ`)).includes(
+          `SCALEBENCH_SPEC_FILE=${runDir}/logs/`,
+        )
+      ) {
+        pids.push(Number(e.name));
+      }
+    } catch { /* gone */ }
+  }
+  return pids;
+}
+
+async function nothingLeft(run: { runId: string; runDir: string }): Promise<void> {
+  const jobs = await jobsNamed(jobName(run.runId, ""));
+  if (jobs.length) {
+    throw new Error(`Slurm jobs of the run still queued or running: ${jobs.join(", ")}`);
+  }
+  const abs = new URL(run.runDir, `file://${Deno.cwd()}/`).pathname;
+  for (let i = 0; i < 50; i++) {
+    if (!(await ranksLeft(abs)).length) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Rank processes left running: ${(await ranksLeft(abs)).join(", ")}`);
+}
+
+providerConformance({
+  provider: slurmProvider,
+  settings: { exclusive: false },
+  skip,
+  startSeconds: 15,
+  runOptions: { pollInterval: 0.3, coresPerNode: 4 },
+  assertNothingLeft: nothingLeft,
+});
+
+const test = (name: string, fn: () => Promise<void>) =>
+  Deno.test({
+    name: `slurm: ${name}`,
+    ignore: Boolean(skip),
+    sanitizeOps: false,
+    sanitizeResources: false,
+    fn,
+  });
+const tmp = () => Deno.makeTempDir({ prefix: "scalebench-slurm-" });
+
+test("points 1..12:4 with 4 cores per node run on 1, 1, 2 and 3 nodes, node lists in the manifest", async () => {
+  const out = await tmp();
+  const r = await cli([
+    "run",
+    "amdahl",
+    "-p",
+    "slurm",
+    "-c",
+    "1..12:4",
+    "--layout",
+    "ranks",
+    "--cores-per-node",
+    "4",
+    "-r",
+    "2",
+    "--set",
+    "work=20",
+    "-o",
+    out,
+    "--poll-interval",
+    "0.3",
+    "--json",
+  ]);
+  assertEquals(r.code, 0, r.stderr);
+  const run = await readRun(JSON.parse(r.stdout).run_dir);
+  assertEquals(run.observations.map((o) => [o.cores, o.nodes, o.ranks, o.ok]), [
+    [1, 1, 1, true],
+    [1, 1, 1, true],
+    [4, 1, 4, true],
+    [4, 1, 4, true],
+    [8, 2, 8, true],
+    [8, 2, 8, true],
+    [12, 3, 12, true],
+    [12, 3, 12, true],
+  ]);
+  assertEquals(run.manifest.provider.jobs.map((j) => j.nodes), [["node1"], ["node1"], [
+    "node1",
+    "node2",
+  ], ["node1", "node2", "node3"]]);
+  for (const j of run.manifest.provider.jobs) {
+    assert(/^\d+$/.test(j.job_id ?? ""), `job id ${j.job_id}`);
+    assertEquals(j.files.some((f) => f.endsWith(".sbatch")), true);
+  }
+  await Deno.remove(out, { recursive: true });
+});
+
+test("a point asking for more nodes than exist fails with Slurm's reason, and the sweep goes on", async () => {
+  const out = await tmp();
+  const t0 = Date.now();
+  const r = await cli([
+    "run",
+    "amdahl",
+    "-p",
+    "slurm",
+    "-c",
+    "4,16",
+    "--layout",
+    "ranks",
+    "--cores-per-node",
+    "4",
+    "-r",
+    "1",
+    "--set",
+    "work=10",
+    "-o",
+    out,
+    "--timeout",
+    "20",
+    "--poll-interval",
+    "0.5",
+    "--json",
+  ]);
+  assertEquals(r.code, 1, r.stderr);
+  assert(Date.now() - t0 < 40_000, `took ${(Date.now() - t0) / 1000} s`);
+  const run = await readRun(JSON.parse(r.stdout).run_dir);
+  assertEquals(run.observations.map((o) => [o.cores, o.ok]), [[4, true], [16, false]]);
+  const error = run.observations[1].error ?? "";
+  assert(
+    /node configuration is not available|PartitionNodeLimit|Resources|did not start/.test(error),
+    error,
+  );
+  await nothingLeft({ runId: run.manifest.run_id, runDir: run.dir });
+  await Deno.remove(out, { recursive: true });
+});
+
+test("Ctrl-C during a running point leaves none of the run's jobs in squeue 5 s later", async () => {
+  const out = await tmp();
+  const child = spawnCli([
+    "run",
+    FAULTY,
+    "-p",
+    "slurm",
+    "--set",
+    "fault=hang",
+    "-c",
+    "2",
+    "--layout",
+    "ranks",
+    "-o",
+    out,
+    "--name",
+    "ctrlc",
+    "--poll-interval",
+    "0.3",
+  ]);
+  const prefix = jobName("ctrlc", "");
+  let running = false;
+  for (let i = 0; i < 150 && !running; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    const q = await slurm("squeue", ["-h", "-o", "%j|%T"]);
+    running = q.stdout.split("\n").some((l) => l.startsWith(prefix) && l.endsWith("RUNNING"));
+  }
+  assert(running, "the job never ran");
+  await new Promise((r) => setTimeout(r, 1000));
+  child.kill("SIGINT");
+  const status = await child.status;
+  await child.stdout.cancel();
+  await child.stderr.cancel();
+  await new Promise((r) => setTimeout(r, 5000));
+  assertEquals(status.code, 130);
+  assertEquals(await jobsNamed(prefix), []);
+  assertEquals((await readRun(`${out}/ctrlc`)).manifest.status, "interrupted");
+  await Deno.remove(out, { recursive: true });
+});
+
+test("shell metacharacters in --set and --name never run, and bad directives are refused", async () => {
+  const out = await tmp();
+  await Deno.remove("/tmp/pwned").catch(() => {});
+  const evil = "$(touch /tmp/pwned) `touch /tmp/pwned` 'quote\" \nnewline; touch /tmp/pwned";
+  const r = await cli([
+    "run",
+    FAULTY,
+    "-p",
+    "slurm",
+    "--set",
+    `label=${evil}`,
+    "-c",
+    "1",
+    "-r",
+    "1",
+    "-o",
+    out,
+    "--json",
+    "--poll-interval",
+    "0.3",
+  ]);
+  assertEquals(r.code, 0, r.stderr);
+  const run = await readRun(JSON.parse(r.stdout).run_dir);
+  assertEquals(run.manifest.workload.params.label, evil);
+  assertEquals(run.observations.map((o) => o.ok), [true]);
+  const name = await cli([
+    "run",
+    "amdahl",
+    "-p",
+    "slurm",
+    "--name",
+    "x$(touch /tmp/pwned)",
+    "-o",
+    out,
+  ]);
+  assertEquals(name.code, 2);
+  assertStringIncludes(name.stderr, "Flag --name expects letters");
+  const directive = await cli([
+    "run",
+    "amdahl",
+    "-p",
+    "slurm",
+    "--sbatch-arg",
+    "--comment=$(touch /tmp/pwned)",
+    "-o",
+    out,
+  ]);
+  assertEquals(directive.code, 2);
+  assertStringIncludes(directive.stderr, "Flag --sbatch-arg expects sbatch options");
+  const path = await cli([
+    "run",
+    "amdahl",
+    "-p",
+    "slurm",
+    "-o",
+    `${out}/a b$(touch /tmp/pwned)`,
+    "--dry-run",
+  ]);
+  assertEquals(path.code, 2);
+  assertStringIncludes(path.stderr, "has characters Slurm directives cannot carry");
+  let pwned = true;
+  try {
+    await Deno.stat("/tmp/pwned");
+  } catch {
+    pwned = false;
+  }
+  assertEquals(pwned, false, "/tmp/pwned was created");
+  await Deno.remove(out, { recursive: true });
+});
+
+test("--within-allocation runs every point as an srun step inside one allocation", async () => {
+  const out = await tmp();
+  const main = new URL("../cli/main.ts", import.meta.url).pathname;
+  const config = new URL("../deno.json", import.meta.url).pathname;
+  const inner = [
+    Deno.execPath(),
+    "run",
+    "-A",
+    "--quiet",
+    "--config",
+    config,
+    main,
+    "run",
+    "amdahl",
+    "-p",
+    "slurm",
+    "--within-allocation",
+    "-c",
+    "1,4,8",
+    "--layout",
+    "ranks",
+    "--cores-per-node",
+    "4",
+    "-r",
+    "2",
+    "--set",
+    "work=10",
+    "-o",
+    out,
+    "--json",
+    "--poll-interval",
+    "0.3",
+  ];
+  const r = await new Deno.Command("salloc", {
+    args: ["-N", "2", "-n", "8", ...inner],
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .output();
+  const stdout = new TextDecoder().decode(r.stdout);
+  assertEquals(r.code, 0, new TextDecoder().decode(r.stderr));
+  const result = JSON.parse(stdout.trim().split("\n").pop()!);
+  const run = await readRun(result.run_dir);
+  assertEquals(run.observations.map((o) => [o.cores, o.ok]), [
+    [1, true],
+    [1, true],
+    [4, true],
+    [4, true],
+    [8, true],
+    [8, true],
+  ]);
+  const alloc = String(run.manifest.provider.settings.allocation);
+  assert(/^\d+$/.test(String(alloc)), `allocation ${alloc}`);
+  assertEquals(run.manifest.provider.jobs.map((j) => j.job_id?.split(":")[0]), [
+    alloc,
+    alloc,
+    alloc,
+  ]);
+  await Deno.remove(out, { recursive: true });
+});
