@@ -112,7 +112,7 @@ async function* tail(path: string, done: () => boolean): AsyncGenerator<string> 
       if (rest) yield rest;
       return;
     }
-    await sleep(200);
+    await sleep(50);
   }
 }
 
