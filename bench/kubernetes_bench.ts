@@ -1,0 +1,87 @@
+/**
+ * The Kubernetes provider's own cost, through the fake API server (TLS, the real client) and the
+ * simulated kubelet running real ranks:
+ * - Ctrl-C: from the abort of a running point to everything deleted (Job, Service, Secret, pods,
+ *   rank processes) and the sweep returned; goal < 5 s (the issue's bound);
+ * - start latency: from batch start to rank 0's `ready` record, kubernetes vs local (what the
+ *   API round trips, watch and log streaming add); goal: < 1 s more than local.
+ *
+ * @module
+ */
+import { runSweep } from "../core/run.ts";
+import { median } from "../core/stats.ts";
+import { kubernetesProvider } from "../providers/kubernetes/mod.ts";
+import { localProvider } from "../providers/local.ts";
+import { startFakeCluster } from "../tests/k8s/cluster.ts";
+
+const out = await Deno.makeTempDir({ prefix: "scalebench-bench-k8s-" });
+const verdict = (ok: boolean) => (ok ? "PASS" : "MISS");
+const FAULTY = new URL("../tests/testdata/workloads/faulty.ts", import.meta.url).href;
+const cluster = await startFakeCluster();
+
+const stops: number[] = [];
+for (let i = 0; i < 3; i++) {
+  const controller = new AbortController();
+  let abortedAt = 0;
+  await runSweep({
+    workload: FAULTY,
+    params: { fault: "hang", rank: 1 },
+    cores: [2],
+    layout: "ranks",
+    reps: 1,
+    provider: kubernetesProvider,
+    providerSettings: cluster.settings(),
+    output: out,
+    pollInterval: 0.5,
+    signal: controller.signal,
+    log: () => {},
+    onEvent: (e) => {
+      if (e.type === "ready") {
+        setTimeout(() => {
+          abortedAt = Date.now();
+          controller.abort();
+        }, 300);
+      }
+    },
+  });
+  cluster.assertNothingLeft();
+  stops.push((Date.now() - abortedAt) / 1000);
+}
+const stop = Math.max(...stops);
+console.log(
+  `kubernetes Ctrl-C to nothing left: max ${stop.toFixed(2)} s of ${stops.length} (goal < 5 s) ${
+    verdict(stop < 5)
+  }`,
+);
+
+async function startLatency(provider: "local" | "kubernetes"): Promise<number> {
+  const latencies: number[] = [];
+  let started = 0;
+  await runSweep({
+    workload: "amdahl",
+    params: { work: 1 },
+    cores: [1, 2, 2, 1],
+    layout: "ranks",
+    reps: 1,
+    provider: provider === "local" ? localProvider : kubernetesProvider,
+    providerSettings: provider === "local" ? undefined : cluster.settings(),
+    output: out,
+    pollInterval: 0.2,
+    log: () => {},
+    onEvent: (e) => {
+      if (e.type === "batch-start") started = Date.now();
+      if (e.type === "ready") latencies.push((Date.now() - started) / 1000);
+    },
+  });
+  return median(latencies);
+}
+const local = await startLatency("local");
+const kube = await startLatency("kubernetes");
+console.log(
+  `start latency to ready: local ${local.toFixed(3)} s, kubernetes (fake cluster) ${
+    kube.toFixed(3)
+  } s, +${(kube - local).toFixed(3)} s (goal < +1 s) ${verdict(kube - local < 1)}`,
+);
+
+await cluster.close();
+await Deno.remove(out, { recursive: true });
