@@ -7,6 +7,9 @@
  * - SCALEBENCH_TOKEN or SCALEBENCH_TOKEN_FILE: the rendezvous token
  * - SCALEBENCH_RDV_HOST: rank 0's host, overriding the spec (Slurm node list, cluster DNS)
  * - SCALEBENCH_RDV_INTERFACE: rank 0 binds to and publishes this interface's IPv4 address
+ * - SCALEBENCH_TLS_DIR: the rendezvous talks TLS with `tls.crt`, `tls.key` (and `ca.crt`) from there
+ *   (a Kubernetes TLS secret mounted in the pod); SCALEBENCH_TLS_SERVER_NAME: the name the
+ *   certificate is for (default: rank 0's host)
  * - SCALEBENCH_WATCH_STDIN=1: exit when stdin closes (the local driver died)
  *
  * @module
@@ -22,6 +25,26 @@ function env(name: string): string | undefined {
 function fatal(message: string): never {
   console.error(`scalebench rank: ${message}`);
   Deno.exit(2);
+}
+
+async function readTls(dir: string | undefined, serverName: string | undefined) {
+  if (!dir) return undefined;
+  const read = async (name: string, required: boolean) => {
+    try {
+      return await Deno.readTextFile(`${dir}/${name}`);
+    } catch (err) {
+      if (required) {
+        fatal(`No readable '${name}' in SCALEBENCH_TLS_DIR '${dir}': ${(err as Error).message}`);
+      }
+      return undefined;
+    }
+  };
+  return {
+    cert: (await read("tls.crt", true))!,
+    key: (await read("tls.key", true))!,
+    ca: await read("ca.crt", false),
+    serverName,
+  };
 }
 
 /** Run this process as one rank; exits with the rank's code. */
@@ -77,6 +100,7 @@ export async function main(args: string[] = []): Promise<never> {
     }
     rendezvousHost = rendezvousBind = addr;
   }
-  const code = await runRank({ spec, rank, token, rendezvousHost, rendezvousBind });
+  const tls = await readTls(env("SCALEBENCH_TLS_DIR"), env("SCALEBENCH_TLS_SERVER_NAME"));
+  const code = await runRank({ spec, rank, token, rendezvousHost, rendezvousBind, tls });
   Deno.exit(code);
 }

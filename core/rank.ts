@@ -25,6 +25,8 @@ export interface RankOptions {
   rendezvousHost?: string;
   /** Overrides `spec.rendezvous.bind` (rank 0) */
   rendezvousBind?: string;
+  /** TLS for the rendezvous: rank 0's certificate and key, the CA the others trust, the name to expect */
+  tls?: { cert: string; key: string; ca?: string; serverName?: string };
   /** This rank's host name */
   hostname?: string;
   /** Where rank 0's record lines go (default: stdout) */
@@ -68,6 +70,7 @@ async function connect(
       port: rdv.port,
       onLog: log,
       onMonitor: (sample) => emit({ type: "mon", sample }),
+      tls: options.tls,
     });
     if (rdv.file) await publishAddress(rdv.file, host, hub.port);
     await hub.waitForRanks(rdv.timeout);
@@ -82,6 +85,7 @@ async function connect(
     file: rdv.file,
     timeout: rdv.timeout,
     self: { host: options.hostname ?? Deno.hostname(), pid: Deno.pid },
+    tls: options.tls ? { ca: options.tls.ca, serverName: options.tls.serverName } : undefined,
   });
 }
 

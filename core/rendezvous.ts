@@ -127,13 +127,13 @@ function frameHead(header: Record<string, unknown>, payloadLength: number): Uint
  * and payload blocks are written as they are, so bulk data is copied once per hop.
  */
 class Link {
-  readonly conn: Deno.TcpConn;
+  readonly conn: Deno.Conn;
   #writing: Promise<void> = Promise.resolve();
   closed = false;
 
-  constructor(conn: Deno.TcpConn) {
+  constructor(conn: Deno.Conn) {
     this.conn = conn;
-    conn.setNoDelay(true);
+    (conn as Partial<Deno.TcpConn>).setNoDelay?.(true);
   }
 
   /** Send a frame whose payload is the concatenation of `parts`. */
@@ -226,12 +226,14 @@ export interface HubOptions {
   port: number;
   onLog?(message: string): void;
   onMonitor?(sample: MonitorSample): void;
+  /** Serve over TLS with this certificate and key (PEM) */
+  tls?: { cert: string; key: string };
 }
 
 /** Rank 0: hosts the rendezvous and takes part in it. */
 export class RendezvousHub extends Member {
   readonly port: number;
-  #listener: Deno.TcpListener;
+  #listener: Deno.Listener;
   #exchange: Exchange;
   #links = new Map<number, Link>();
   #opts: HubOptions;
@@ -240,7 +242,7 @@ export class RendezvousHub extends Member {
   #allGone: PromiseWithResolvers<void> = Promise.withResolvers();
   #info = new Map<number, { host: string; pid: number }>();
 
-  private constructor(listener: Deno.TcpListener, opts: HubOptions) {
+  private constructor(listener: Deno.Listener, opts: HubOptions) {
     super(0, opts.size);
     this.#listener = listener;
     this.port = (listener.addr as Deno.NetAddr).port;
@@ -259,7 +261,14 @@ export class RendezvousHub extends Member {
 
   /** Listen and start accepting ranks. */
   static start(opts: HubOptions): RendezvousHub {
-    const listener = Deno.listen({ hostname: opts.bind, port: opts.port, transport: "tcp" });
+    const listener = opts.tls
+      ? Deno.listenTls({
+        hostname: opts.bind,
+        port: opts.port,
+        cert: opts.tls.cert,
+        key: opts.tls.key,
+      })
+      : Deno.listen({ hostname: opts.bind, port: opts.port, transport: "tcp" });
     return new RendezvousHub(listener, opts);
   }
 
@@ -293,7 +302,7 @@ export class RendezvousHub extends Member {
 
   async #accept(): Promise<void> {
     while (true) {
-      let conn: Deno.TcpConn;
+      let conn: Deno.Conn;
       try {
         conn = await this.#listener.accept();
       } catch {
@@ -412,6 +421,8 @@ export interface JoinOptions {
   timeout: number;
   /** this rank's host name, announced to rank 0 */
   self: { host: string; pid: number };
+  /** Talk TLS: trust `ca` (PEM; default the system's) and expect a certificate for `serverName` */
+  tls?: { ca?: string; serverName?: string };
 }
 
 /** A rank other than 0, connected to the hub. */
@@ -434,7 +445,13 @@ export class RendezvousClient extends Member {
       const addr = await resolveAddress(opts);
       if (addr) {
         try {
-          const conn = await Deno.connect({ hostname: addr.host, port: addr.port });
+          let conn: Deno.Conn = await Deno.connect({ hostname: addr.host, port: addr.port });
+          if (opts.tls) {
+            conn = await Deno.startTls(conn as Deno.TcpConn, {
+              hostname: opts.tls.serverName ?? addr.host,
+              caCerts: opts.tls.ca ? [opts.tls.ca] : undefined,
+            });
+          }
           const link = new Link(conn);
           await link.send({ t: "hello", token: opts.token, rank: opts.rank, ...opts.self });
           const reply = await link.frames().next();
