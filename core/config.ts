@@ -395,6 +395,16 @@ export function resolveConfig(src: ConfigSources, options: ResolveOptions): Reso
       origins.cores = `MAX_N_CORES/STEP_BY in ${where}`;
     } else cores = options.defaultCores;
   }
+  // dask-bench ran one worker process per core: with its .env and no layout given, do the same
+  if (origins.layout === "default") {
+    const daskKey = ["MAX_N_CORES", "CORES_PER_NODE"].find((k) =>
+      (src.env[k] ?? src.dotenv[k] ?? "") !== ""
+    );
+    if (daskKey) {
+      values.layout = "ranks";
+      origins.layout = `dask-bench's ${daskKey} (one process per core)`;
+    }
+  }
   const layout = parseLayout(String(values.layout), {
     flag: origins.layout === "default" ? "--layout" : origins.layout.replace(/^Flag /, ""),
   });

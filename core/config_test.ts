@@ -80,6 +80,11 @@ Deno.test("resolveConfig() reads a dask-bench .env as it is", () => {
     "bench1",
   ]);
   assertEquals(c.params, { size: "5000" });
+  assertEquals(c.layout, "ranks");
+  assertEquals(
+    resolveConfig(src({ dotenv, flags: { layout: "threads" } }), opts).layout,
+    "threads",
+  );
   assertEquals(c.providerSettings, { account: "acct" });
   assertEquals(c.warnings, []);
   assertEquals(resolveConfig(src({ dotenv: { KUBE: "True" } }), opts).provider, "kubernetes");
