@@ -209,3 +209,59 @@ Deno.test("show prints the run and a table per operation; list names workloads a
   ]);
   await Deno.remove(out, { recursive: true });
 });
+
+Deno.test("run dataframes --env-file <dask-bench .env> --dry-run --json prints the plan dask-bench would run", async () => {
+  const dir = await tmp();
+  const env = await Deno.readTextFile(new URL("./testdata/env/dask-bench.env", import.meta.url));
+  for (const [kube, provider] of [["False", "slurm"], ["True", "kubernetes"]]) {
+    await Deno.writeTextFile(`${dir}/d.env`, env.replace("KUBE=False", `KUBE=${kube}`));
+    const r = await cli(
+      ["run", "dataframes", "--env-file", `${dir}/d.env`, "--dry-run", "--json"],
+      { cwd: dir },
+    );
+    assertEquals(r.code, 0, r.stderr);
+    const plan = JSON.parse(r.stdout);
+    assertEquals([plan.workload, plan.provider, plan.reps, plan.layout, plan.mode], [
+      "dataframes",
+      provider,
+      30,
+      "ranks",
+      "weak",
+    ]);
+    assertEquals(plan.params.rows, 3000);
+    const cores = [1, ...Array.from({ length: 24 }, (_, i) => 2 * (i + 1))];
+    assertEquals(plan.points.map((p: { cores: number }) => p.cores), cores);
+    assertEquals(
+      plan.points.map((p: { nodes: number }) => p.nodes),
+      cores.map((c) => Math.ceil(c / 24)),
+    );
+    assertEquals(plan.points[24].rows, undefined);
+    assertEquals(plan.points[24].params.rows, 3000 * 48);
+    assertEquals(plan.jobs.length, 25);
+    const submit = JSON.stringify(plan.jobs[24].submit);
+    if (provider === "slurm") {
+      for (
+        const d of [
+          "--nodes=2",
+          "--ntasks=48",
+          "--account=account_name_on_SLURM",
+          "--partition=partition_name_on_SLURM",
+          "--time=36:00:00",
+          "--mem=300G",
+          "--exclusive",
+        ]
+      ) {
+        assertStringIncludes(submit, d);
+      }
+    } else {
+      for (const d of ["daskbench", "docker.io/pasianeight/daskbench:thin", "Indexed"]) {
+        assertStringIncludes(submit, d);
+      }
+    }
+  }
+  // nothing was started or written besides our .env
+  const entries = [];
+  for await (const e of Deno.readDir(dir)) entries.push(e.name);
+  assertEquals(entries, ["d.env"]);
+  await Deno.remove(dir, { recursive: true });
+});

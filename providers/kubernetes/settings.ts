@@ -1,8 +1,9 @@
 /**
  * Settings of the Kubernetes provider: each with its flag and environment keys, scalebench's own
  * `SCALEBENCH_K8S_*` first, then dask-bench's (`KUBE_NAMESPACE`, `CONTAINER_IMAGE`,
- * `KUBECLUSTER_NAME`, `USE_SSL`, `CERT_DIR`, `SECRET_CERT_NAME`, `MEM_PER_NODE`). dask-bench's
- * `SCHEDULER_CORES` and `SCHEDULER_MEM` have no meaning here: rank 0 hosts the rendezvous itself.
+ * `KUBECLUSTER_NAME`, `USE_SSL`, `SECRET_CERT_NAME`, `MEM_PER_NODE`). dask-bench's `CERT_DIR` (a
+ * directory of certificates on the client), `SCHEDULER_CORES` and `SCHEDULER_MEM` have no meaning
+ * here: the certificate comes from the secret, and rank 0 hosts the rendezvous itself.
  *
  * @module
  */
@@ -139,7 +140,8 @@ export const KUBERNETES_SETTINGS: readonly SettingSpec[] = [
   {
     key: "certDir",
     flag: "--k8s-cert-dir <dir>",
-    env: ["SCALEBENCH_K8S_CERT_DIR", "CERT_DIR"],
+    // not dask-bench's CERT_DIR: that is a directory on the client, this is a path in the pods
+    env: ["SCALEBENCH_K8S_CERT_DIR"],
     type: "string",
     default: "/etc/scalebench/tls",
     help: "Where the TLS secret is mounted in the pods (env SCALEBENCH_TLS_DIR)",

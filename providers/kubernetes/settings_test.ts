@@ -19,7 +19,7 @@ Deno.test("KUBERNETES_SETTINGS read a dask-bench .env as it is", () => {
       KUBECLUSTER_NAME: "dask-bench",
       USE_SSL: "True",
       SECRET_CERT_NAME: "dask-tls",
-      CERT_DIR: "/certs",
+      CERT_DIR: "./certs",
       MEM_PER_NODE: "16",
     }),
   );
@@ -35,7 +35,17 @@ Deno.test("KUBERNETES_SETTINGS read a dask-bench .env as it is", () => {
       s.certDir,
       s.memPerNode,
     ],
-    ["/k/config", "dask", "ghcr.io/me/bench:2", "dask-bench", true, "dask-tls", "/certs", 16],
+    // dask-bench's CERT_DIR is a client directory: the pods keep the default mount path
+    [
+      "/k/config",
+      "dask",
+      "ghcr.io/me/bench:2",
+      "dask-bench",
+      true,
+      "dask-tls",
+      "/etc/scalebench/tls",
+      16,
+    ],
   );
   assertEquals([s.rankCommand, s.port, s.ttlSeconds], [["scalebench", "rank"], 29500, 600]);
 });
