@@ -14,6 +14,8 @@ import { runCommand } from "./run.ts";
 import { showCommand } from "./show.ts";
 // Commands of other areas: one import and one addCommand line each.
 import { reportCommand } from "./report.ts";
+import { imageCommand } from "./image.ts";
+import { dataCommand } from "./data.ts";
 
 /** The program with every command. */
 export function program(): Command {
@@ -29,6 +31,8 @@ export function program(): Command {
     .addCommand(initCommand());
   // Other areas' commands are added here, one line each.
   cmd.addCommand(reportCommand());
+  cmd.addCommand(imageCommand());
+  cmd.addCommand(dataCommand());
   return cmd;
 }
 
