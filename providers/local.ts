@@ -7,7 +7,7 @@
  * @module
  */
 import { ValidationError } from "../core/errors.ts";
-import { makeRankSpec, tailFile } from "./spec.ts";
+import { lineQueue, makeRankSpec, tailFile } from "./spec.ts";
 import type {
   Collected,
   Emitted,
@@ -54,31 +54,6 @@ async function pump(
   } finally {
     file.close();
   }
-}
-
-/** A push-driven async iterable of lines. */
-function lineQueue() {
-  const items: string[] = [];
-  let wake: (() => void) | null = null;
-  let ended = false;
-  return {
-    push(line: string) {
-      items.push(line);
-      wake?.();
-    },
-    end() {
-      ended = true;
-      wake?.();
-    },
-    async *[Symbol.asyncIterator](): AsyncGenerator<string> {
-      while (true) {
-        if (items.length) yield items.shift()!;
-        else if (ended) return;
-        else await new Promise<void>((r) => (wake = r));
-        wake = null;
-      }
-    },
-  };
 }
 
 function cpuList(rank: number, threads: number): string {

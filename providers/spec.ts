@@ -35,3 +35,34 @@ export async function tailFile(path: string, lines = 15): Promise<string> {
     return "";
   }
 }
+
+/** Lines pushed by a producer, read as an async iterable that ends after `end()`. */
+export interface LineQueue extends AsyncIterable<string> {
+  push(line: string): void;
+  end(): void;
+}
+
+/** A push-driven queue of lines (a rank's output as it arrives). */
+export function lineQueue(): LineQueue {
+  const items: string[] = [];
+  let wake: (() => void) | null = null;
+  let ended = false;
+  return {
+    push(line: string) {
+      items.push(line);
+      wake?.();
+    },
+    end() {
+      ended = true;
+      wake?.();
+    },
+    async *[Symbol.asyncIterator](): AsyncGenerator<string> {
+      while (true) {
+        if (items.length) yield items.shift()!;
+        else if (ended) return;
+        else await new Promise<void>((r) => (wake = r));
+        wake = null;
+      }
+    },
+  };
+}

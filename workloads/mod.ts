@@ -39,11 +39,16 @@ export function builtinNames(): string[] {
 export async function loadWorkload(ref: string): Promise<LoadedWorkload> {
   const builtin = BUILTIN_WORKLOADS[ref];
   if (builtin) {
-    const definition = await definitionFromModule(await builtin.load(), `Built-in workload '${ref}'`);
+    const definition = await definitionFromModule(
+      await builtin.load(),
+      `Built-in workload '${ref}'`,
+    );
     return { ref, definition, sourceUrl: builtin.source };
   }
   if (/^(file|https?):\/\//.test(ref)) return await loadWorkloadFile(ref);
   throw new ValidationError(
-    `Unknown workload ${quote(ref)} (known: ${builtinNames().join(", ")}; or give a path to a .ts file)`,
+    `Unknown workload ${quote(ref)} (known: ${
+      builtinNames().join(", ")
+    }; or give a path to a .ts file)`,
   );
 }

@@ -38,31 +38,7 @@ import {
 import { viewPod } from "./pod_state.ts";
 import { KUBERNETES_SETTINGS, kubeSettings } from "./settings.ts";
 import { PodTracker } from "./watch.ts";
-
-/** Line queue: push-driven async iterable. */
-function lineQueue() {
-  const items: string[] = [];
-  let wake: (() => void) | null = null;
-  let ended = false;
-  return {
-    push(line: string) {
-      items.push(line);
-      wake?.();
-    },
-    end() {
-      ended = true;
-      wake?.();
-    },
-    async *[Symbol.asyncIterator](): AsyncGenerator<string> {
-      while (true) {
-        if (items.length) yield items.shift()!;
-        else if (ended) return;
-        else await new Promise<void>((r) => (wake = r));
-        wake = null;
-      }
-    },
-  };
-}
+import { lineQueue } from "../spec.ts";
 
 interface RunState {
   client: Promise<KubeClient>;

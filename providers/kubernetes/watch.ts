@@ -30,10 +30,10 @@ function metaOf(o: KubeJson): { name?: string; resourceVersion?: string } {
 /** A live view of some pods. */
 export class PodTracker {
   /** Pods by name */
-  readonly pods = new Map<string, KubeJson>();
+  readonly pods: Map<string, KubeJson> = new Map();
   /** How many times the view was (re)listed and the watch (re)started */
-  lists = 0;
-  watches = 0;
+  lists: number = 0;
+  watches: number = 0;
   #o: PodTrackerOptions;
   #stopped = false;
   #stop: () => void = () => {};
