@@ -24,6 +24,34 @@ export interface ConformanceTarget {
   startSeconds?: number;
 }
 
+/** Pids of this machine's rank processes of the run in `runDir` (their spec file is in its logs/). */
+export async function rankProcesses(runDir: string): Promise<number[]> {
+  const logs = `${new URL(runDir, `file://${Deno.cwd()}/`).pathname.replace(/\/$/, "")}/logs/`;
+  const pids: number[] = [];
+  for await (const e of Deno.readDir("/proc")) {
+    if (!/^\d+$/.test(e.name)) continue;
+    try {
+      if (
+        (await Deno.readTextFile(`/proc/${e.name}/environ`)).includes(
+          `SCALEBENCH_SPEC_FILE=${logs}`,
+        )
+      ) {
+        pids.push(Number(e.name));
+      }
+    } catch { /* gone, or not ours to read */ }
+  }
+  return pids;
+}
+
+/** Wait up to `seconds` for the run's rank processes to be gone; throws naming those left. */
+export async function assertNoRanksLeft(runDir: string, seconds = 5): Promise<void> {
+  for (let i = 0; i < seconds * 10; i++) {
+    if (!(await rankProcesses(runDir)).length) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Rank processes left running: ${(await rankProcesses(runDir)).join(", ")}`);
+}
+
 /** The fixture workload that crashes, fails checks or hangs on demand. */
 export const FAULTY = new URL("./testdata/workloads/faulty.ts", import.meta.url).href;
 

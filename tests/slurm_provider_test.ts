@@ -8,7 +8,7 @@ import { jobsNamed, slurm, slurmUnreachable } from "../providers/slurm/commands.
 import { jobName } from "../providers/slurm/script.ts";
 import { slurmProvider } from "../providers/slurm/mod.ts";
 import { cli, spawnCli } from "./_cli.ts";
-import { FAULTY, providerConformance } from "./provider_conformance.ts";
+import { assertNoRanksLeft, FAULTY, providerConformance } from "./provider_conformance.ts";
 
 const skip = await slurmUnreachable();
 if (skip) {
@@ -17,34 +17,12 @@ if (skip) {
   );
 }
 
-async function ranksLeft(runDir: string): Promise<number[]> {
-  const pids: number[] = [];
-  for await (const e of Deno.readDir("/proc")) {
-    if (!/^\d+$/.test(e.name)) continue;
-    try {
-      if (
-        (await Deno.readTextFile(`/proc/${e.name}/environ`)).includes(
-          `SCALEBENCH_SPEC_FILE=${runDir}/logs/`,
-        )
-      ) {
-        pids.push(Number(e.name));
-      }
-    } catch { /* gone */ }
-  }
-  return pids;
-}
-
 async function nothingLeft(run: { runId: string; runDir: string }): Promise<void> {
   const jobs = await jobsNamed(jobName(run.runId, ""));
   if (jobs.length) {
     throw new Error(`Slurm jobs of the run still queued or running: ${jobs.join(", ")}`);
   }
-  const abs = new URL(run.runDir, `file://${Deno.cwd()}/`).pathname;
-  for (let i = 0; i < 50; i++) {
-    if (!(await ranksLeft(abs)).length) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`Rank processes left running: ${(await ranksLeft(abs)).join(", ")}`);
+  await assertNoRanksLeft(run.runDir);
 }
 
 providerConformance({
