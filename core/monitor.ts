@@ -25,26 +25,30 @@ export class Monitor {
   #onSample: ((s: RawSample) => void) | null = null;
   #lastCpu: { t: number; cpu: number | null } = { t: performance.now(), cpu: readCpuSeconds() };
 
-  private constructor(interval: number, onSample: (s: RawSample) => void) {
+  private constructor(onSample: (s: RawSample) => void) {
     this.#canReset = resetPeakRss();
-    if (interval > 0) {
-      const entry = workerEntry("./_monitor_worker.ts", { base: import.meta.url, role: "monitor" });
-      this.#worker = new Worker(entry.url, entry.options);
-      this.#worker.onmessage = (e) => {
-        const { t, rss_bytes, cpu_percent, phase } = e.data;
-        this.#maxSeen = Math.max(this.#maxSeen, rss_bytes);
-        onSample({ t, rss_bytes, cpu_percent, phase: this.#phases[phase] ?? "unknown" });
-      };
-      this.#worker.postMessage({ interval, phase: this.#phase.buffer });
-      this.#onSample = onSample;
-    } else {
-      this.#worker = null;
-    }
+    this.#onSample = onSample;
+    this.#worker = null;
   }
 
-  /** Start sampling every `interval` seconds (0: no samples, peaks only). */
+  /** Sample every `interval` seconds from now on, in a worker (0: only at phase changes). */
+  sampleEvery(interval: number): void {
+    if (interval <= 0 || this.#worker) return;
+    const entry = workerEntry("./_monitor_worker.ts", { base: import.meta.url, role: "monitor" });
+    this.#worker = new Worker(entry.url, entry.options);
+    this.#worker.onmessage = (e) => {
+      const { t, rss_bytes, cpu_percent, phase } = e.data;
+      this.#maxSeen = Math.max(this.#maxSeen, rss_bytes);
+      this.#onSample?.({ t, rss_bytes, cpu_percent, phase: this.#phases[phase] ?? "unknown" });
+    };
+    this.#worker.postMessage({ interval, phase: this.#phase.buffer });
+  }
+
+  /** A monitor that samples at phase changes, and every `interval` seconds (0: never) in a worker. */
   static start(options: { interval: number; onSample(s: RawSample): void }): Monitor {
-    return new Monitor(options.interval, options.onSample);
+    const m = new Monitor(options.onSample);
+    m.sampleEvery(options.interval);
+    return m;
   }
 
   /** Take a sample now, on this thread (at phase changes, so short phases are seen too). */

@@ -39,10 +39,18 @@ export interface RankOptions {
 
 const encoder = new TextEncoder();
 
+/** Rank 0's stdout is closed: whoever read the records (the driver) is gone. */
+class ReaderGone extends Error {}
+
 function writeStdout(line: string): void {
   const bytes = encoder.encode(line);
   let off = 0;
-  while (off < bytes.length) off += Deno.stdout.writeSync(bytes.subarray(off));
+  try {
+    while (off < bytes.length) off += Deno.stdout.writeSync(bytes.subarray(off));
+  } catch (err) {
+    if (err instanceof Deno.errors.BrokenPipe) throw new ReaderGone("Rank 0's output was closed");
+    throw err;
+  }
 }
 
 /** Normalise a check's result. */
@@ -100,8 +108,9 @@ export async function runRank(options: RankOptions): Promise<number> {
   let pool: ThreadPool | null = null;
   let where = "starting";
   const pending: MonitorSample[] = [];
+  // periodic sampling starts once every rank is up: starting its worker would delay the launch
   const monitor = Monitor.start({
-    interval: spec.monitor_interval,
+    interval: 0,
     onSample: (s) => {
       const sample: MonitorSample = { ...s, rank, cores: point.cores, batch: spec.batch };
       if (rank === 0) emit({ type: "mon", sample });
@@ -147,6 +156,7 @@ export async function runRank(options: RankOptions): Promise<number> {
       hosts: peers.map((p) => p.host),
       pids: peers.map((p) => p.pid),
     });
+    monitor.sampleEvery(spec.monitor_interval);
     where = "prepare";
     phase("prepare");
     const state = await def.prepare?.(ctx);
@@ -163,6 +173,10 @@ export async function runRank(options: RankOptions): Promise<number> {
     emit({ type: "done", t: Date.now() / 1000 });
     return 0;
   } catch (err) {
+    if (err instanceof ReaderGone) {
+      coll?.fail(err.message);
+      return 141;
+    }
     // an error of this rank's own, or one that another rank's failure caused here
     const own = !coll?.error;
     const message = own

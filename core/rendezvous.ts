@@ -465,7 +465,7 @@ export class RendezvousClient extends Member {
           lastError = (err as Error).message;
         }
       }
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 10));
     }
     const where = opts.file ? `published in '${opts.file}'` : `${opts.host}:${opts.port}`;
     throw new Error(

@@ -265,3 +265,46 @@ Deno.test("run dataframes --env-file <dask-bench .env> --dry-run --json prints t
   assertEquals(entries, ["d.env"]);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("a rank whose reader goes away exits quietly with 141", async () => {
+  const dir = await tmp();
+  const spec = {
+    run_id: "r",
+    batch: "b",
+    workload: "amdahl",
+    mode: "strong",
+    point: {
+      index: 0,
+      cores: 1,
+      nodes: 1,
+      ranks: 1,
+      threads: 1,
+      params: { s: 0.1, work: 200 },
+      size: 0,
+    },
+    tasks: Array.from(
+      { length: 50 },
+      (_, rep) => ({ op: "burn", rep, warmup: false, record: true }),
+    ),
+    seed: 1,
+    monitor_interval: 0,
+    rendezvous: { host: "127.0.0.1", port: 0, timeout: 10 },
+  };
+  await Deno.writeTextFile(`${dir}/spec.json`, JSON.stringify(spec));
+  const main = new URL("../cli/main.ts", import.meta.url).pathname;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", main, "rank"],
+    env: { SCALEBENCH_SPEC_FILE: `${dir}/spec.json`, SCALEBENCH_TOKEN: "t", SCALEBENCH_RANK: "0" },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (!seen.includes('"type":"obs"')) seen += (await reader.read()).value ?? "";
+  await reader.cancel();
+  const status = await child.status;
+  const stderr = new TextDecoder().decode(await new Response(child.stderr).arrayBuffer());
+  assertEquals(status.code, 141);
+  assertEquals(stderr, "");
+  await Deno.remove(dir, { recursive: true });
+});
