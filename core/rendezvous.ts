@@ -10,6 +10,9 @@
  */
 import { type CollectiveResult, type Contribution, Exchange, unpackBlocks } from "./_exchange.ts";
 import type { Json, MonitorSample } from "./types.ts";
+import { Link } from "./_link.ts";
+
+const enc = new TextEncoder();
 
 /** Collective operations of one rank. Every rank must call them in the same order. */
 export interface Collectives {
@@ -98,94 +101,6 @@ export abstract class Member implements Collectives {
       throw new Error(`alltoall needs one block per rank (${this.size}), got ${blocks.length}`);
     }
     return (await this.#call({ kind: "alltoall", value: null, blocks, broadcast: false })).blocks;
-  }
-}
-
-// ---------------------------------------------------------------- framing
-
-interface Frame {
-  header: Record<string, unknown>;
-  payload: Uint8Array;
-}
-
-const enc = new TextEncoder();
-const dec = new TextDecoder();
-
-/** The prefix and header of a frame; the payload follows as its own parts. */
-function frameHead(header: Record<string, unknown>, payloadLength: number): Uint8Array {
-  const h = enc.encode(JSON.stringify(header));
-  const out = new Uint8Array(8 + h.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, h.length);
-  view.setUint32(4, payloadLength);
-  out.set(h, 8);
-  return out;
-}
-
-/**
- * A connection with serialised writes. Frames are read straight into buffers of their exact size
- * and payload blocks are written as they are, so bulk data is copied once per hop.
- */
-class Link {
-  readonly conn: Deno.Conn;
-  #writing: Promise<void> = Promise.resolve();
-  closed = false;
-
-  constructor(conn: Deno.Conn) {
-    this.conn = conn;
-    (conn as Partial<Deno.TcpConn>).setNoDelay?.(true);
-  }
-
-  /** Send a frame whose payload is the concatenation of `parts`. */
-  send(header: Record<string, unknown>, parts: Uint8Array[] = []): Promise<void> {
-    const length = parts.reduce((n, p) => n + p.byteLength, 0);
-    const chunks = [frameHead(header, length), ...parts.filter((p) => p.byteLength > 0)];
-    this.#writing = this.#writing.then(async () => {
-      for (const bytes of chunks) {
-        let off = 0;
-        while (off < bytes.length && !this.closed) {
-          off += await this.conn.write(bytes.subarray(off));
-        }
-      }
-    }).catch(() => {
-      this.closed = true;
-    });
-    return this.#writing;
-  }
-
-  async #fill(buf: Uint8Array): Promise<boolean> {
-    let off = 0;
-    while (off < buf.length) {
-      let n: number | null;
-      try {
-        n = await this.conn.read(buf.subarray(off));
-      } catch {
-        n = null;
-      }
-      if (n === null) return false;
-      off += n;
-    }
-    return true;
-  }
-
-  async *frames(): AsyncGenerator<Frame> {
-    const prefix = new Uint8Array(8);
-    const view = new DataView(prefix.buffer);
-    while (await this.#fill(prefix)) {
-      const header = new Uint8Array(view.getUint32(0));
-      const payload = new Uint8Array(view.getUint32(4));
-      if (!(await this.#fill(header)) || !(await this.#fill(payload))) return;
-      yield { header: JSON.parse(dec.decode(header)), payload };
-    }
-  }
-
-  async close(): Promise<void> {
-    await this.#writing;
-    if (this.closed) return;
-    this.closed = true;
-    try {
-      this.conn.close();
-    } catch { /* already closed */ }
   }
 }
 
@@ -528,71 +443,4 @@ export async function publishAddress(file: string, host: string, port: number): 
   const tmp = `${file}.tmp-${Deno.pid}`;
   await Deno.writeTextFile(tmp, `${host.includes(":") ? `[${host}]` : host}:${port}\n`);
   await Deno.rename(tmp, file);
-}
-
-// ---------------------------------------------------------------- in-process group (tests)
-
-class LocalMember extends Member {
-  #group: LocalGroup;
-  constructor(rank: number, group: LocalGroup) {
-    super(rank, group.size);
-    this.#group = group;
-  }
-  protected send(seq: number, part: Contribution): void {
-    try {
-      this.#group.exchange.contribute(this.rank, seq, part);
-    } catch (err) {
-      this.#group.failAll((err as Error).message);
-    }
-  }
-  deliver(seq: number, r: CollectiveResult): void {
-    // copy blocks so that ranks never share buffers, as over TCP
-    this.receive(seq, {
-      values: structuredClone(r.values),
-      blocks: r.blocks.map((b) => b.slice()),
-    });
-  }
-  kill(err: Error): void {
-    this.abort(err);
-  }
-  monitor(sample: MonitorSample): void {
-    this.#group.onMonitor?.(sample);
-  }
-  fail(message: string): void {
-    this.#group.failAll(message);
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-class LocalGroup {
-  readonly size: number;
-  readonly exchange: Exchange;
-  readonly members: LocalMember[];
-  onMonitor?: (s: MonitorSample) => void;
-  constructor(size: number) {
-    this.size = size;
-    this.members = [];
-    this.exchange = new Exchange(
-      size,
-      (dest, seq, r) => queueMicrotask(() => this.members[dest].deliver(seq, r)),
-    );
-    for (let r = 0; r < size; r++) this.members.push(new LocalMember(r, this));
-  }
-  failAll(message: string): void {
-    const err = new Error(message);
-    this.exchange.fail(err);
-    for (const m of this.members) m.kill(err);
-  }
-}
-
-/** `size` members that exchange in memory, with the hub's semantics (for tests and `runInProcess`). */
-export function createLocalGroup(
-  size: number,
-  options: { onMonitor?(s: MonitorSample): void } = {},
-): Collectives[] {
-  const g = new LocalGroup(size);
-  g.onMonitor = options.onMonitor;
-  return g.members;
 }

@@ -1,5 +1,6 @@
 import { assertEquals, assertRejects } from "./_assert.ts";
-import { createLocalGroup, RendezvousClient, RendezvousHub } from "./rendezvous.ts";
+import { createLocalGroup } from "./local_group.ts";
+import { RendezvousClient, RendezvousHub } from "./rendezvous.ts";
 import type { Collectives } from "./rendezvous.ts";
 
 const TOKEN = "s3cret-token";

@@ -9,7 +9,7 @@ import { ValidationError } from "./errors.ts";
 import { planSweep } from "./planner.ts";
 import { decodeRecord, type RankSpec, type TaskRecord } from "./protocol.ts";
 import { runRank } from "./rank.ts";
-import { createLocalGroup } from "./rendezvous.ts";
+import { createLocalGroup } from "./local_group.ts";
 import type { Mode, Task } from "./types.ts";
 import { validateParams } from "./workload.ts";
 import { loadWorkload } from "../workloads/mod.ts";

@@ -7,7 +7,7 @@
  */
 import { ThreadPool } from "../../core/parallel.ts";
 import { checkOutcome, makeContext } from "../../core/rank.ts";
-import { createLocalGroup } from "../../core/rendezvous.ts";
+import { createLocalGroup } from "../../core/local_group.ts";
 import type { RankSpec } from "../../core/protocol.ts";
 import type { ParamValues } from "../../core/types.ts";
 import type { RankContext, WorkloadDefinition } from "../../core/workload.ts";
