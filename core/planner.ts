@@ -6,6 +6,7 @@
  */
 import { quote, ValidationError } from "./errors.ts";
 import { rng, shuffle } from "./random.ts";
+import { observationKey } from "./results.ts";
 import type {
   Batch,
   Layout,
@@ -235,7 +236,7 @@ export function makeBatches(
  * nothing left to record is dropped, and its warm-ups run unrecorded when already recorded.
  */
 export function remainingBatches(batches: Batch[], done: Set<string>): Batch[] {
-  const key = (b: Batch, t: Task) => `${b.point.cores}|${t.op}|${t.rep}|${t.warmup ? "w" : "m"}`;
+  const key = (b: Batch, t: Task) => observationKey({ cores: b.point.cores, ...t });
   const out: Batch[] = [];
   for (const b of batches) {
     const tasks = b.tasks.map((t) => ({ ...t, record: t.record && !done.has(key(b, t)) }));
