@@ -12,6 +12,7 @@ import {
 } from "./generator.ts";
 import { VisReader } from "./vis_store.ts";
 import { DirectoryStore } from "./zarr_store.ts";
+import { needPython, needs, PYTHON } from "../../tests/_needs.ts";
 
 const ARCSEC = Math.PI / 180 / 3600;
 const OPTS: VisOptions = {
@@ -98,10 +99,12 @@ Deno.test("writeVis() with channels writes only the chunks of those channels", a
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("writeVis() output reads back in Python's xarray (when /usr/bin/python3 has it)", async () => {
-  const probe = await new Deno.Command("/usr/bin/python3", { args: ["-c", "import xarray, zarr"] })
-    .output().catch(() => null);
-  if (!probe || probe.code !== 0) return; // no Python xarray here: nothing to compare with
+Deno.test(needs([await needPython("xarray", "zarr")], {
+  name: "writeVis() output reads back in Python's xarray",
+  fn: readsBackInXarray,
+}));
+
+async function readsBackInXarray() {
   const dir = await Deno.makeTempDir();
   await writeVis(new DirectoryStore(dir), OPTS);
   const script = `import xarray as xr, json
@@ -110,7 +113,7 @@ v = ds.DATA.values
 print(json.dumps({"dims": dict(ds.DATA.sizes), "dtype": str(v.dtype), "re": float(v[1, 2, 3, 1].real),
   "im": float(v[1, 2, 3, 1].imag), "flag": str(ds.FLAG.dtype), "nflag": int(ds.FLAG.values.sum()),
   "sources": ds.attrs["scalebench_sources"][1]["flux_jy"], "baseline0": int(ds.baseline.values[0])}))`;
-  const out = await new Deno.Command("/usr/bin/python3", { args: ["-c", script] }).output();
+  const out = await new Deno.Command(PYTHON, { args: ["-c", script] }).output();
   assertEquals(out.code, 0, new TextDecoder().decode(out.stderr));
   const got = JSON.parse(new TextDecoder().decode(out.stdout));
   const block = await (await VisReader.open(dir)).readBlock(3, 4);
@@ -130,4 +133,4 @@ print(json.dumps({"dims": dict(ds.DATA.sizes), "dtype": str(v.dtype), "re": floa
   }
   assertEquals(got.nflag, nflag);
   await Deno.remove(dir, { recursive: true });
-});
+}
