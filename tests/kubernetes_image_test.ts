@@ -5,15 +5,13 @@ import { assert, assertEquals } from "../core/_assert.ts";
 import { wrapperScript } from "../cli/image.ts";
 import { readRun } from "../core/results.ts";
 import { startFakeCluster } from "./k8s/cluster.ts";
+import { needCommand, needs } from "./_needs.ts";
 
 const ROOT = new URL("../", import.meta.url);
-const tini = await new Deno.Command("tini", { args: ["--version"], stdout: "null", stderr: "null" })
-  .output().then((o) => o.success, () => false);
 
-Deno.test({
+Deno.test(needs([await needCommand("tini")], {
   name:
     "the image's scalebench entry runs a sweep and stops on Ctrl-C (bundle, tini, fake cluster)",
-  ignore: !tini,
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
@@ -96,4 +94,4 @@ Deno.test({
     await c.close();
     await Deno.remove(dir, { recursive: true });
   },
-});
+}));

@@ -7,6 +7,9 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { assert, assertEquals } from "../core/_assert.ts";
 import { colourStats, decodePng } from "./_png.ts";
 import { FIXTURES, render, XSS } from "./_report.ts";
+import { needCommand, needs } from "./_needs.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
 
 const ARGS = [
   "--headless",
@@ -70,7 +73,7 @@ function plotsWithoutMarks(page: Page): Promise<{ plots: number; bad: string[] }
   });
 }
 
-Deno.test({
+Deno.test(needs([await needCommand(CHROMIUM)], {
   name: "report pages in headless Chromium: offline, no errors, plots drawn, no XSS",
   sanitizeOps: false,
   sanitizeResources: false,
@@ -86,7 +89,7 @@ Deno.test({
       FIXTURES.hyperfine,
     ]);
     const pages = r.files.filter((f) => f.endsWith(".html"));
-    const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ARGS });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     try {
       await t.step("every page from file:// loads cleanly with marks in every plot", async () => {
         let plots = 0;
@@ -188,4 +191,4 @@ Deno.test({
       await browser.close();
     }
   },
-});
+}));
