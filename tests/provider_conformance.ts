@@ -9,13 +9,16 @@ import { assert, assertEquals, assertStringIncludes } from "../core/_assert.ts";
 import { readRun } from "../core/results.ts";
 import { type RunOptions, runSweep } from "../core/run.ts";
 import type { Provider, Settings } from "../providers/types.ts";
+import { type Need, needs } from "./_needs.ts";
 
 /** What the suite needs to know about a provider. */
 export interface ConformanceTarget {
   provider: Provider;
   settings?: Settings;
-  /** A reason to skip the suite here (e.g. no Slurm reachable), or null; decide it before calling */
+  /** A reason the suite is not wanted here (an opt-in suite not asked for), or null */
   skip?: string | null;
+  /** What the suite needs from the machine (e.g. a Slurm cluster): ignored or, in CI, failed without */
+  needs?: Need[];
   /** Extra run options (poll interval, cores per node…) */
   runOptions?: Partial<RunOptions>;
   /** Throws when anything of run `runId` (in `runDir`) is still alive */
@@ -82,13 +85,13 @@ export function providerConformance(target: ConformanceTarget): void {
   const name = target.provider.name;
   if (target.skip) console.log(`Skipping the ${name} provider conformance suite: ${target.skip}`);
   const test = (title: string, fn: () => Promise<void>) =>
-    Deno.test({
+    Deno.test(needs(target.needs ?? [], {
       name: `${name} provider conformance: ${title}`,
       ignore: Boolean(target.skip),
       sanitizeOps: false,
       sanitizeResources: false,
       fn,
-    });
+    }));
 
   test("a sweep records every observation with its makespan, nodes and monitor samples", async () => {
     const out = await tempDir();

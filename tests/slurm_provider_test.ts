@@ -1,21 +1,17 @@
 /**
  * The Slurm provider on a real Slurm cluster (.ci/local_slurm.sh starts 3 nodes × 4 CPUs here).
- * Skipped, with the reason printed, where no Slurm answers.
+ * Ignored, with the reason, where no Slurm answers (failed under SCALEBENCH_TEST_REQUIRE_ALL=1).
  */
 import { assert, assertEquals, assertStringIncludes } from "../core/_assert.ts";
 import { readRun } from "../core/results.ts";
-import { jobsNamed, slurm, slurmUnreachable } from "../providers/slurm/commands.ts";
+import { jobsNamed, slurm } from "../providers/slurm/commands.ts";
 import { jobName } from "../providers/slurm/script.ts";
 import { slurmProvider } from "../providers/slurm/mod.ts";
 import { cli, spawnCli } from "./_cli.ts";
 import { assertNoRanksLeft, FAULTY, providerConformance } from "./provider_conformance.ts";
+import { needs, needSlurm } from "./_needs.ts";
 
-const skip = await slurmUnreachable();
-if (skip) {
-  console.log(
-    `Skipping the Slurm tests: ${skip} (start one with: bash .ci/local_slurm.sh start 3 4)`,
-  );
-}
+const slurmCluster = await needSlurm();
 
 async function nothingLeft(run: { runId: string; runDir: string }): Promise<void> {
   const jobs = await jobsNamed(jobName(run.runId, ""));
@@ -28,20 +24,19 @@ async function nothingLeft(run: { runId: string; runDir: string }): Promise<void
 providerConformance({
   provider: slurmProvider,
   settings: { exclusive: false },
-  skip,
+  needs: [slurmCluster],
   startSeconds: 15,
   runOptions: { pollInterval: 0.3, coresPerNode: 4 },
   assertNothingLeft: nothingLeft,
 });
 
 const test = (name: string, fn: () => Promise<void>) =>
-  Deno.test({
+  Deno.test(needs([slurmCluster], {
     name: `slurm: ${name}`,
-    ignore: Boolean(skip),
     sanitizeOps: false,
     sanitizeResources: false,
     fn,
-  });
+  }));
 const tmp = () => Deno.makeTempDir({ prefix: "scalebench-slurm-" });
 
 test("points 1..12:4 with 4 cores per node run on 1, 1, 2 and 3 nodes, node lists in the manifest", async () => {
