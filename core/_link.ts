@@ -6,6 +6,8 @@
  */
 const enc = new TextEncoder();
 const dec = new TextDecoder();
+/** Longest frame header read: a larger length is not a frame (e.g. a TLS record on a plaintext hub) */
+const MAX_HEADER = 1 << 20;
 
 /** A frame: a JSON header and a payload. */
 export interface Frame {
@@ -74,6 +76,7 @@ export class Link {
     const prefix = new Uint8Array(8);
     const view = new DataView(prefix.buffer);
     while (await this.#fill(prefix)) {
+      if (view.getUint32(0) > MAX_HEADER) return;
       const header = new Uint8Array(view.getUint32(0));
       const payload = new Uint8Array(view.getUint32(4));
       if (!(await this.#fill(header)) || !(await this.#fill(payload))) return;

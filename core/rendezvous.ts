@@ -4,6 +4,11 @@
  * without the token is refused and logged. A rank that fails or disconnects aborts every rank's
  * pending and later collectives, so no rank waits forever.
  *
+ * With TLS (`HubOptions.tls`, `JoinOptions.tls`) rank 0 serves a certificate and the others verify
+ * it against the CA they were given for a fixed name, not for rank 0's host (which nobody knows in
+ * advance): a client that does not speak TLS is refused at the handshake, and a rank that does not
+ * trust rank 0's certificate gives up at once ({@linkcode RendezvousRefused}).
+ *
  * Frames: `u32 header length | u32 payload length | header JSON | payload bytes` (big-endian).
  *
  * @module
@@ -11,6 +16,7 @@
 import { type CollectiveResult, type Contribution, Exchange, unpackBlocks } from "./_exchange.ts";
 import type { Json, MonitorSample } from "./types.ts";
 import { Link } from "./_link.ts";
+import { errorMessage, quote } from "./errors.ts";
 
 const enc = new TextEncoder();
 
@@ -230,9 +236,22 @@ export class RendezvousHub extends Member {
   async #serve(link: Link): Promise<void> {
     const remote = link.conn.remoteAddr as Deno.NetAddr;
     const who = `${remote.hostname}:${remote.port}`;
-    const it = link.frames();
     const timer = setTimeout(() => link.close(), 10_000);
-    const first = await it.next();
+    if (this.#opts.tls) {
+      // a plaintext client, or one that does not trust this certificate, ends here
+      try {
+        await (link.conn as Deno.TlsConn).handshake();
+      } catch (err) {
+        clearTimeout(timer);
+        this.#opts.onLog?.(
+          `Refused rendezvous connection from ${who}: TLS handshake failed (${errorMessage(err)})`,
+        );
+        return await link.close();
+      }
+    }
+    const it = link.frames();
+    // not a frame at all (garbage, a TLS client on a plaintext hub) reads as no hello
+    const first = await it.next().catch(() => ({ done: true as const, value: undefined }));
     clearTimeout(timer);
     const h = first.done ? null : first.value.header;
     const rank = Number(h?.rank);
@@ -240,8 +259,13 @@ export class RendezvousHub extends Member {
       this.#opts.onLog?.(`Refused rendezvous connection from ${who}: ${why}`);
       link.send({ t: "refused", message: why }).then(() => link.close());
     };
+    if (!h) {
+      return refuse(
+        `no hello${this.#opts.tls ? "" : " (a TLS client on a plaintext rendezvous?)"}`,
+      );
+    }
     if (
-      !h || h.t !== "hello" || typeof h.token !== "string" ||
+      h.t !== "hello" || typeof h.token !== "string" ||
       !timingSafeEqual(h.token, this.#opts.token)
     ) {
       return refuse("bad token");
@@ -361,22 +385,19 @@ export class RendezvousClient extends Member {
       if (addr) {
         try {
           let conn: Deno.Conn = await Deno.connect({ hostname: addr.host, port: addr.port });
-          if (opts.tls) {
-            conn = await Deno.startTls(conn as Deno.TcpConn, {
-              hostname: opts.tls.serverName ?? addr.host,
-              caCerts: opts.tls.ca ? [opts.tls.ca] : undefined,
-            });
-          }
+          if (opts.tls) conn = await startTls(conn as Deno.TcpConn, addr, opts);
           const link = new Link(conn);
           await link.send({ t: "hello", token: opts.token, rank: opts.rank, ...opts.self });
           const reply = await link.frames().next();
           const h = reply.done ? null : reply.value.header;
           if (h?.t === "welcome") return new RendezvousClient(link, opts);
           await link.close();
-          if (h?.t === "refused") throw new Error(`Rank 0 refused rank ${opts.rank}: ${h.message}`);
+          if (h?.t === "refused") {
+            throw new RendezvousRefused(`Rank 0 refused rank ${opts.rank}: ${h.message}`);
+          }
           lastError = "connection closed during the handshake";
         } catch (err) {
-          if ((err as Error).message.startsWith("Rank 0 refused")) throw err;
+          if (err instanceof RendezvousRefused) throw err;
           lastError = (err as Error).message;
         }
       }
@@ -424,6 +445,43 @@ export class RendezvousClient extends Member {
     await this.#link.close();
     await this.#loop.catch(() => {});
   }
+}
+
+/** Rank 0 refused this rank, or this rank refused rank 0's certificate: retrying cannot help. */
+export class RendezvousRefused extends Error {
+  override name = "RendezvousRefused";
+}
+
+/**
+ * Start TLS on a connection to rank 0 (TCP to its real host, then TLS for the certificate's name:
+ * `serverName`, else the host) and finish the handshake. A certificate that the run's CA did not
+ * issue for that name, or a peer that does not speak TLS, is a {@linkcode RendezvousRefused}.
+ */
+async function startTls(
+  tcp: Deno.TcpConn,
+  addr: { host: string; port: number },
+  opts: JoinOptions,
+): Promise<Deno.TlsConn> {
+  const conn = await Deno.startTls(tcp, {
+    hostname: opts.tls?.serverName ?? addr.host,
+    caCerts: opts.tls?.ca ? [opts.tls.ca] : undefined,
+  });
+  try {
+    await conn.handshake();
+  } catch (err) {
+    try {
+      conn.close();
+    } catch { /* closed */ }
+    if (!(err instanceof Deno.errors.InvalidData)) throw err;
+    throw new RendezvousRefused(
+      `Rank ${opts.rank} refused the rendezvous at ${addr.host}:${addr.port}: TLS handshake failed (${
+        errorMessage(err)
+      }; rank 0 must serve a certificate for ${
+        quote(opts.tls?.serverName ?? addr.host)
+      } issued by the ${opts.tls?.ca ? "run's CA" : "system's CAs"})`,
+    );
+  }
+  return conn;
 }
 
 async function resolveAddress(opts: JoinOptions): Promise<{ host: string; port: number } | null> {

@@ -140,39 +140,3 @@ Deno.test("RendezvousClient.join() finds rank 0 through a published address file
   await Promise.all([hub.close(), client.close()]);
   await Deno.remove(dir, { recursive: true });
 });
-
-Deno.test("RendezvousHub over TLS: the others verify rank 0's certificate and still need the token", async () => {
-  const { makePki } = await import("../tests/k8s/certs.ts");
-  const pki = await makePki();
-  const hub = RendezvousHub.start({
-    size: 2,
-    token: TOKEN,
-    bind: "127.0.0.1",
-    port: 0,
-    tls: { cert: pki.serverCertPem, key: pki.serverKeyPem },
-  });
-  const join = (tls: { ca?: string; serverName?: string }, token = TOKEN) =>
-    RendezvousClient.join({
-      rank: 1,
-      size: 2,
-      token,
-      host: "127.0.0.1",
-      port: hub.port,
-      timeout: 1,
-      self: { host: "h", pid: 1 },
-      tls,
-    });
-  // an unknown CA, and the right CA with the wrong name, are refused by the client itself
-  await assertRejects(() => join({}), Error, "could not join the rendezvous");
-  await assertRejects(
-    () => join({ ca: pki.caPem, serverName: "elsewhere.example" }),
-    Error,
-    "could not join",
-  );
-  const client = await join({ ca: pki.caPem, serverName: "localhost" });
-  await hub.waitForRanks(5);
-  assertEquals(await Promise.all([hub.allgather(1), client.allgather(2)]), [[1, 2], [1, 2]]);
-  await Promise.all([hub.barrier(), client.barrier()]);
-  await Promise.all([hub.close(), client.close()]);
-  await Deno.remove(pki.dir, { recursive: true });
-});
