@@ -65,23 +65,33 @@ export {
   type ParamSpecs,
   string,
 } from "./core/params.ts";
-export { type RunOptions, type RunResult, runSweep } from "./core/run.ts";
+export { type NamedRunOptions as RunOptions, runSweep } from "./cli/sweep.ts";
+export { type RunResult } from "./core/run.ts";
 export type { SweepEvent } from "./core/sweep.ts";
 export { parseCores, parseLayout, planSweep, scalePoint } from "./core/planner.ts";
 export { readRun, type RunData, RunStore } from "./core/results.ts";
-export { resolveConfig, type ResolvedConfig, RUN_SETTINGS } from "./core/config.ts";
+export { completeConfig, resolveConfig, type ResolvedConfig, RUN_SETTINGS } from "./core/config.ts";
+export {
+  type ConfigSources,
+  defineSettings,
+  type SettingDecl,
+  type SettingDecls,
+  type Settings,
+  type SettingsOf,
+} from "./core/settings.ts";
 export { ValidationError } from "./core/errors.ts";
-export { BUILTIN_WORKLOADS, loadWorkload } from "./workloads/mod.ts";
-export { getProvider, PROVIDERS } from "./providers/mod.ts";
-export type {
-  Collected,
-  Emitted,
-  JobHandle,
-  JobState,
-  Provider,
-  ProviderContext,
-  Settings,
-  SettingSpec,
-} from "./providers/types.ts";
+export { BUILTIN_WORKLOADS, builtinWorkloads, loadWorkload } from "./workloads/mod.ts";
+export { getProvider, loadProvider, PROVIDERS } from "./providers/mod.ts";
+export {
+  type Collected,
+  defineProvider,
+  type Emitted,
+  type JobHandle,
+  type JobState,
+  type Provider,
+  type ProviderContext,
+  type ProviderSession,
+} from "./core/provider.ts";
+export { type ProviderApi, providerApi } from "./core/provider_api.ts";
 export type * from "./core/types.ts";
 export { VERSION } from "./core/version.ts";

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { runInProcess } from "../core/testing.ts";
+import { runInProcess } from "../workloads/testing.ts";
 import { hashUnit, VIS_DEFAULTS, visUvw, writeVis } from "../workloads/dirty_image/generator.ts";
 import { DirectoryStore } from "../workloads/dirty_image/zarr_store.ts";
 import { C_LIGHT } from "../workloads/dirty_image/dft.ts";

@@ -8,7 +8,7 @@
  * @module
  */
 import { readRun } from "../core/results.ts";
-import { runSweep } from "../core/run.ts";
+import { runSweep } from "../mod.ts";
 import { median } from "../core/stats.ts";
 
 const out = await Deno.makeTempDir({ prefix: "scalebench-bench-" });

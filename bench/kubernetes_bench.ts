@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { runSweep } from "../core/run.ts";
+import { runSweep } from "../mod.ts";
 import { median } from "../core/stats.ts";
 import { kubernetesProvider } from "../providers/kubernetes/mod.ts";
 import { localProvider } from "../providers/local.ts";

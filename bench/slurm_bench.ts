@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { runSweep } from "../core/run.ts";
+import { runSweep } from "../mod.ts";
 import { median } from "../core/stats.ts";
 import { slurm, slurmUnreachable } from "../providers/slurm/commands.ts";
 

@@ -10,22 +10,23 @@ import { ValidationError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
 import { initCommand } from "./init.ts";
 import { listCommand } from "./list.ts";
-import { runCommand } from "./run.ts";
+import { type Plugin, pluginOfCommandLine, runCommand } from "./run.ts";
+import { ExitError } from "./exit.ts";
 import { showCommand } from "./show.ts";
 // Commands of other areas: one import and one addCommand line each.
 import { reportCommand } from "./report.ts";
 import { imageCommand } from "./image.ts";
 import { dataCommand } from "./data.ts";
 
-/** The program with every command. */
-export function program(): Command {
+/** The program with every command; `plugin`: a provider plugin the command line names. */
+export function program(plugin?: Plugin): Command {
   const cmd = new Command()
     .name("scalebench")
     .description(
       "Measure how programs scale: strong and weak scaling sweeps on this machine, Slurm or Kubernetes",
     )
     .version(VERSION, "-V, --version")
-    .addCommand(runCommand())
+    .addCommand(runCommand(plugin))
     .addCommand(listCommand())
     .addCommand(showCommand())
     .addCommand(initCommand());
@@ -49,9 +50,9 @@ function exitOverrideAll(
 
 /** Run the CLI with `args`; exits the process with the command's code. */
 export async function main(args: string[]): Promise<never> {
-  const cmd = program();
-  exitOverrideAll(cmd as never);
   try {
+    const cmd = program(await pluginOfCommandLine(args));
+    exitOverrideAll(cmd as never);
     await cmd.parseAsync(args, { from: "user" });
     Deno.exit(0);
   } catch (err) {
@@ -69,11 +70,4 @@ export async function main(args: string[]): Promise<never> {
   }
 }
 
-/** Ends a command with an exit code (after its output is written). */
-export class ExitError extends Error {
-  readonly code: number;
-  constructor(code: number) {
-    super(`exit ${code}`);
-    this.code = code;
-  }
-}
+export { ExitError };

@@ -7,32 +7,46 @@
  */
 import { parseEnv } from "node:util";
 import { Option } from "@commander-js/extra-typings";
+import { RUN_SETTINGS } from "../core/config.ts";
 import { errorMessage, quote, ValidationError } from "../core/errors.ts";
-import { type ConfigSources, RUN_SETTINGS } from "../core/config.ts";
+import type { Provider } from "../core/provider.ts";
+import type { ConfigSources, SettingDecl, SettingDecls } from "../core/settings.ts";
 import { PROVIDERS } from "../providers/mod.ts";
-import type { SettingSpec } from "../providers/types.ts";
 
-/** Every setting a flag can set: run settings, then each provider's (one flag may serve several). */
-export function allSettings(): SettingSpec[] {
-  const out: SettingSpec[] = [...RUN_SETTINGS];
-  for (const p of Object.values(PROVIDERS)) out.push(...p.settings);
+/** The providers a run may name: the built-ins, and a plugin loaded for this command line. */
+export function knownProviders(plugin?: { ref: string; arg: string; provider: Provider }) {
+  const out: Record<string, Provider> = { ...PROVIDERS };
+  if (plugin) out[plugin.arg] = out[plugin.ref] = plugin.provider;
   return out;
 }
 
-/** The settings of each provider, by provider name. */
-export function providerSettings(): Record<string, readonly SettingSpec[]> {
-  return Object.fromEntries(Object.entries(PROVIDERS).map(([name, p]) => [name, p.settings]));
+/** Every setting a flag can set: run settings, then each provider's (one flag may serve several). */
+export function allSettings(providers: Record<string, Provider>): [string, SettingDecl][] {
+  const out: [string, SettingDecl][] = Object.entries(RUN_SETTINGS);
+  for (const p of new Set(Object.values(providers))) {
+    out.push(...Object.entries(p.settings as SettingDecls));
+  }
+  return out;
+}
+
+/** The settings of each provider, by the name the user may give. */
+export function providerSettings(
+  providers: Record<string, Provider>,
+): Record<string, SettingDecls> {
+  return Object.fromEntries(Object.entries(providers).map(([name, p]) => [name, p.settings]));
 }
 
 /** Commander options for the settings, deduplicated by flag; with a map from attribute to keys. */
-export function settingOptions(): { options: Option[]; keysByAttribute: Map<string, string[]> } {
+export function settingOptions(
+  providers: Record<string, Provider>,
+): { options: Option[]; keysByAttribute: Map<string, string[]> } {
   const options: Option[] = [];
   const keysByAttribute = new Map<string, string[]>();
   const byFlag = new Map<string, Option>();
-  for (const s of allSettings()) {
+  for (const [key, s] of allSettings(providers)) {
     let opt = byFlag.get(s.flag);
     if (!opt) {
-      const env = s.env.length ? ` [env: ${s.env.join(", ")}]` : "";
+      const env = s.env?.length ? ` [env: ${s.env.join(", ")}]` : "";
       opt = new Option(s.flag, `${s.help}${env}`);
       if (s.type === "list") {
         opt.argParser((v: string, prev: unknown) => [...((prev as string[]) ?? []), v]);
@@ -42,7 +56,7 @@ export function settingOptions(): { options: Option[]; keysByAttribute: Map<stri
     }
     const attr = opt.attributeName();
     const keys = keysByAttribute.get(attr) ?? [];
-    if (!keys.includes(s.key)) keys.push(s.key);
+    if (!keys.includes(key)) keys.push(key);
     keysByAttribute.set(attr, keys);
   }
   return { options, keysByAttribute };
@@ -93,15 +107,6 @@ export async function readDotenv(
 /** The process environment. */
 export function processEnv(): Record<string, string> {
   return Deno.env.toObject();
-}
-
-/** The default core list: powers of two up to this machine's cores. */
-export function defaultCores(): number[] {
-  const n = navigator.hardwareConcurrency || 1;
-  const out = [];
-  for (let c = 1; c <= n; c *= 2) out.push(c);
-  if (out[out.length - 1] !== n) out.push(n);
-  return out;
 }
 
 /**

@@ -9,6 +9,7 @@ import { quote, ValidationError } from "../core/errors.ts";
 import { describeParam } from "../core/params.ts";
 import { BUILTIN_WORKLOADS, loadWorkload } from "../workloads/mod.ts";
 import { PROVIDERS } from "../providers/mod.ts";
+import type { SettingDecls } from "../core/settings.ts";
 
 async function workloads(json: boolean): Promise<string> {
   const items = [];
@@ -49,10 +50,10 @@ function providers(json: boolean): string {
   const items = Object.values(PROVIDERS).map((p) => ({
     name: p.name,
     summary: p.summary,
-    settings: p.settings.map((s) => ({
-      key: s.key,
+    settings: Object.entries(p.settings as SettingDecls).map(([key, s]) => ({
+      key,
       flag: s.flag,
-      env: [...s.env],
+      env: [...(s.env ?? [])],
       default: s.default,
       help: s.help,
     })),

@@ -6,7 +6,7 @@
  */
 const role = (globalThis as { name?: string }).name;
 if (role === "scalebench-thread") {
-  await import("../core/_thread_worker.ts");
+  await import("../workloads/_thread_entry.ts");
 } else if (role === "scalebench-monitor") {
   await import("../core/_monitor_worker.ts");
 } else if (Deno.args[0] === "rank") {

@@ -15,6 +15,7 @@
  * @module
  */
 import { runRank } from "../core/rank.ts";
+import { builtinWorkloads } from "../workloads/mod.ts";
 import type { RankSpec } from "../core/protocol.ts";
 
 function env(name: string): string | undefined {
@@ -101,6 +102,14 @@ export async function main(args: string[] = []): Promise<never> {
     rendezvousHost = rendezvousBind = addr;
   }
   const tls = await readTls(env("SCALEBENCH_TLS_DIR"), env("SCALEBENCH_TLS_SERVER_NAME"));
-  const code = await runRank({ spec, rank, token, rendezvousHost, rendezvousBind, tls });
+  const code = await runRank({
+    spec,
+    rank,
+    token,
+    rendezvousHost,
+    rendezvousBind,
+    tls,
+    workloads: builtinWorkloads,
+  });
   Deno.exit(code);
 }

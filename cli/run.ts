@@ -6,16 +6,22 @@
  * @module
  */
 import { Command, Option } from "@commander-js/extra-typings";
-import { resolveConfig } from "../core/config.ts";
+import { resolveConfig, type ResolvedConfig } from "../core/config.ts";
+import { configFromManifest, RESUME_MAY_CHANGE } from "../core/config_resume.ts";
 import { ValidationError } from "../core/errors.ts";
 import { parseSetFlags } from "../core/params.ts";
-import { type RunResult, runSweep, sourceRankCommand } from "../core/run.ts";
+import type { Provider } from "../core/provider.ts";
+import { readRun } from "../core/results.ts";
+import { type RunOptions, type RunResult, runSweep, sourceRankCommand } from "../core/run.ts";
 import type { SweepEvent } from "../core/sweep.ts";
-import { ExitError } from "./app.ts";
+import type { RunConfig } from "../core/types.ts";
+import { getProvider, isPluginSpecifier, loadProvider } from "../providers/mod.ts";
+import { builtinWorkloads } from "../workloads/mod.ts";
+import { ExitError } from "./exit.ts";
 import {
   cliRankCommand,
-  defaultCores,
   flagValues,
+  knownProviders,
   processEnv,
   providerSettings,
   readDotenv,
@@ -23,9 +29,86 @@ import {
 } from "./config.ts";
 import { progressReporter } from "./progress.ts";
 
-/** The `run` command. */
-export function runCommand() {
-  const { options, keysByAttribute } = settingOptions();
+/** A provider plugin named on the command line, loaded before the options are built. */
+export interface Plugin {
+  /** As the user gave it (`./my_provider.ts`) */
+  arg: string;
+  /** Absolute specifier (file:// URL, https:, npm:), recorded in the manifest */
+  ref: string;
+  provider: Provider;
+}
+
+function flagArgument(args: string[], names: string[]): string | undefined {
+  let found: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--") break;
+    for (const n of names) {
+      if (a === n) found = args[i + 1];
+      else if (a.startsWith(`${n}=`)) found = a.slice(n.length + 1);
+    }
+  }
+  return found;
+}
+
+async function storedProvider(runDir: string): Promise<string> {
+  return configFromManifest((await readRun(runDir, { monitor: false })).manifest).provider;
+}
+
+/**
+ * The provider plugin a `run` command line names — `-p ./my_provider.ts`, SCALEBENCH_PROVIDER, or
+ * the provider of the run given to `--resume` — loaded so that its settings become flags.
+ */
+export async function pluginOfCommandLine(args: string[]): Promise<Plugin | undefined> {
+  if (args[0] !== "run") return undefined;
+  let arg = flagArgument(args, ["-p", "--provider"]);
+  const resume = flagArgument(args, ["--resume"]);
+  if (arg === undefined && resume) arg = await storedProvider(resume);
+  arg ??= processEnv().SCALEBENCH_PROVIDER;
+  if (!arg || !isPluginSpecifier(arg)) return undefined;
+  const { provider, ref } = await loadProvider(arg, { flag: "--provider" });
+  return { arg, ref, provider };
+}
+
+/**
+ * The options to run with. A new run takes the whole resolved configuration. A resume takes the
+ * stored one (core/config_resume.ts): only what the user gave on the command line is passed, to be
+ * checked against it — and the settings a resume may change, and secrets, from any source.
+ */
+function runOptions(
+  resolved: ResolvedConfig,
+  options: { resume: string | null; set: Record<string, string> },
+): Partial<RunConfig> {
+  const { config, origins } = resolved;
+  if (!options.resume) return config;
+  const given: Record<string, unknown> = {};
+  const fromFlag = (k: string) => origins[k]?.startsWith("Flag ");
+  for (const [k, v] of Object.entries(config)) {
+    if (k === "params" || k === "providerSettings" || k === "workload") continue;
+    const may = (RESUME_MAY_CHANGE as string[]).includes(k) && origins[k] !== "default";
+    if (fromFlag(k) || may) given[k] = v;
+  }
+  const ps: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(config.providerSettings)) {
+    const origin = origins[`${config.provider}.${k}`];
+    if (origin?.startsWith("Flag ") || (origin !== "default" && v !== null && isSecret(k))) {
+      ps[k] = v;
+    }
+  }
+  function isSecret(_k: string) {
+    return true; // non-flag values are passed only for secrets: resumeConfig ignores the others
+  }
+  return {
+    ...given,
+    params: Object.keys(options.set).length ? options.set : undefined,
+    providerSettings: ps as RunConfig["providerSettings"],
+  };
+}
+
+/** The `run` command; `plugin`: a provider plugin the command line names (its settings are flags). */
+export function runCommand(plugin?: Plugin) {
+  const providers = knownProviders(plugin);
+  const { options, keysByAttribute } = settingOptions(providers);
   const cmd = new Command("run")
     .description(
       "Run a sweep of a workload (a built-in name or a .ts file) and record every observation",
@@ -49,23 +132,25 @@ export function runCommand() {
   for (const o of options) cmd.addOption(o as never);
   return cmd.action(async (workload, opts, command) => {
     const o = opts as Record<string, unknown>;
-    if (!workload && !o.resume) {
+    const resume = (o.resume as string | undefined) ?? null;
+    if (!workload && !resume) {
       throw new ValidationError(
         "Name a workload (scalebench list workloads) or give --resume RUN_DIR",
       );
     }
     const flags = flagValues(o, (a) => command.getOptionValueSource(a as never), keysByAttribute);
+    // a resumed run's settings are its provider's: resolve those unless another is named
+    if (resume && flags.provider === undefined) flags.provider = await storedProvider(resume);
     const dotenv = await readDotenv(o.envFile as string | undefined);
-    const config = resolveConfig(
+    const set = parseSetFlags((o.set as string[]) ?? []);
+    const resolved = resolveConfig(
       { flags, env: processEnv(), dotenv: dotenv.values, dotenvPath: dotenv.path },
-      {
-        workload: workload ?? "",
-        set: parseSetFlags((o.set as string[]) ?? []),
-        providerSettings: providerSettings(),
-        defaultCores: defaultCores(),
-      },
+      { workload: workload ?? "", set, providerSettings: providerSettings(providers) },
     );
-    for (const w of config.warnings) console.error(w);
+    for (const w of resolved.warnings) console.error(w);
+    const named = resolved.config.provider;
+    const provider = providers[named] ?? getProvider(named, { flag: "--provider" });
+    const providerRef = plugin && provider === plugin.provider ? plugin.ref : named;
     const controller = new AbortController();
     const onSignal = () => {
       if (controller.signal.aborted) Deno.exit(130);
@@ -77,35 +162,22 @@ export function runCommand() {
     const progress = o.json || o.dryRun ? null : progressReporter();
     let result: RunResult;
     try {
-      result = await runSweep({
+      const { provider: _, ...given } = runOptions(resolved, { resume, set });
+      const run: RunOptions = {
+        ...given,
         workload,
-        provider: config.provider,
-        providerSettings: config.providerSettings,
-        params: config.params,
-        mode: config.mode,
-        cores: config.cores,
-        layout: config.layout,
-        coresPerNode: config.coresPerNode,
-        reps: config.reps,
-        warmup: config.warmup,
-        order: config.order,
-        seed: config.seed,
-        ops: config.ops,
-        output: config.output,
-        name: config.name,
-        resume: (o.resume as string | undefined) ?? null,
-        timeout: config.timeout,
-        pollInterval: config.pollInterval,
-        monitorInterval: config.monitorInterval,
-        rendezvousTimeout: config.rendezvousTimeout,
-        verbose: config.verbose,
+        provider,
+        providerRef,
+        workloads: builtinWorkloads,
+        resume,
         dryRun: Boolean(o.dryRun),
         rankCommand: cliRankCommand(sourceRankCommand),
         signal: controller.signal,
         onEvent: (e: SweepEvent) => progress?.event(e),
         log: (line) => progress ? progress.log(line) : console.error(line),
         command: ["scalebench", "run", ...Deno.args.slice(1)],
-      });
+      };
+      result = await runSweep(run);
     } finally {
       progress?.stop();
       for (const s of signals) Deno.removeSignalListener(s, onSignal);

@@ -15,7 +15,8 @@ export function workerEntry(
   options: { base: string; role: keyof typeof WORKER_ROLES },
 ): { url: URL; options: WorkerOptions } {
   const name = WORKER_ROLES[options.role];
-  const bundled = !/\/core\/[\w.]+\.ts$/.test(options.base);
+  // from source or a compiled binary the caller is a .ts module; in a bundle it is the bundle
+  const bundled = !/\.ts$/.test(options.base);
   return {
     url: bundled ? new URL(Deno.mainModule) : new URL(relative, options.base),
     options: { type: "module", name },

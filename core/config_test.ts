@@ -1,18 +1,24 @@
 import { assertEquals, assertThrows } from "./_assert.ts";
-import { type ConfigSources, resolveConfig } from "./config.ts";
+import { defaultCores, resolveConfig as resolve } from "./config.ts";
 import { ValidationError } from "./errors.ts";
-import type { SettingSpec } from "../providers/types.ts";
+import { type ConfigSources, defineSettings } from "./settings.ts";
 
-const account: SettingSpec = {
-  key: "account",
-  flag: "--account <name>",
-  env: ["SCALEBENCH_SLURM_ACCOUNT", "ACCOUNT"],
-  type: "string",
-  default: null,
-  help: "",
+const slurm = defineSettings({
+  account: {
+    flag: "--account <name>",
+    env: ["SCALEBENCH_SLURM_ACCOUNT", "ACCOUNT"],
+    type: "string",
+    default: null,
+    help: "",
+  },
+});
+const providers = { local: {}, slurm, kubernetes: {} };
+const opts = { workload: "arrays", set: {}, providerSettings: providers };
+/** The resolved record with its origins and warnings beside it, as the tests read them. */
+const resolveConfig = (src: ConfigSources, o: typeof opts) => {
+  const r = resolve(src, o);
+  return { ...r.config, origins: r.origins, warnings: r.warnings };
 };
-const providers = { local: [], slurm: [account], kubernetes: [] };
-const opts = { workload: "arrays", set: {}, providerSettings: providers, defaultCores: [1, 2] };
 const src = (over: Partial<ConfigSources> = {}): ConfigSources => ({
   flags: {},
   env: {},
@@ -38,7 +44,7 @@ Deno.test("resolveConfig() fills every setting with its default", () => {
       c.name,
       c.timeout,
     ],
-    ["local", null, [1, 2], "threads", null, 5, 0, "sequential", 1, "results", null, 0],
+    ["local", null, defaultCores(), "threads", null, 5, 0, "sequential", 1, "results", null, 0],
   );
   assertEquals(c.origins.reps, "default");
 });

@@ -6,7 +6,6 @@
  * @module
  */
 import type { Kernel } from "./workload.ts";
-import { workerEntry } from "./_worker_entry.ts";
 
 interface Waiting {
   resolve(v: unknown): void;
@@ -47,16 +46,24 @@ export class ThreadPool {
     }
   }
 
-  /** Start `threads − 1` workers that load workload `ref` (a built-in name or file:// URL). */
+  /**
+   * Start `threads − 1` workers that load workload `ref` (a built-in name or file:// URL); each
+   * worker is `entry` (the workload loader's `threadEntry()`).
+   */
   static async create(
     ref: string,
-    options: { threads: number; rank: number; ranks: number; kernels: Record<string, Kernel> },
+    options: {
+      threads: number;
+      rank: number;
+      ranks: number;
+      kernels: Record<string, Kernel>;
+      entry: { url: URL; options: WorkerOptions };
+    },
   ): Promise<ThreadPool> {
     const workers: Worker[] = [];
     const ready: Promise<void>[] = [];
     for (let t = 1; t < options.threads; t++) {
-      const entry = workerEntry("./_thread_worker.ts", { base: import.meta.url, role: "thread" });
-      const w = new Worker(entry.url, entry.options);
+      const w = new Worker(options.entry.url, options.entry.options);
       workers.push(w);
       ready.push(
         new Promise((resolve, reject) => {

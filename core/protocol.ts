@@ -4,7 +4,10 @@
  *
  * @module
  */
-import type { Json, Mode, MonitorSample, PlannedPoint, Task } from "./types.ts";
+import { RecordError, type TaskRecord, toTaskRecord } from "./observation.ts";
+import type { Mode, MonitorSample, PlannedPoint, Task } from "./types.ts";
+
+export { RecordError, type TaskRecord };
 
 /** Everything a rank needs, passed as SCALEBENCH_SPEC (JSON) or a file (SCALEBENCH_SPEC_FILE). */
 export interface RankSpec {
@@ -36,36 +39,17 @@ export interface RankSpec {
 /** The prefix of a record line on rank 0's stdout. */
 export const RECORD_PREFIX = "@@scalebench ";
 
-/** Per-task result that rank 0 emits; the driver completes it into an Observation. */
-export interface TaskRecord {
-  op: string;
-  rep: number;
-  warmup: boolean;
-  seconds: number | null;
-  rank_seconds: number[];
-  ok: boolean;
-  error: string | null;
-  unit: string | null;
-  rate: number | null;
-  peak_rss_bytes: number | null;
-  rank_peak_rss_bytes: number[];
-  t_start: number | null;
-  t_end: number | null;
-  extra?: Record<string, Json>;
-}
-
-/** Records rank 0 writes. */
+/** Records rank 0 writes (docs/architecture.md, "The rank protocol"). */
 export type RankRecord =
+  /** Every rank joined and loaded the workload: their hosts and pids */
   | { type: "ready"; t: number; hosts: string[]; pids: number[] }
-  | { type: "phase"; t: number; phase: string }
+  /** One observation's measurements, once every rank has reported its time and check */
   | { type: "obs"; obs: TaskRecord }
+  /** A monitor sample of some rank */
   | { type: "mon"; sample: MonitorSample }
-  | {
-    type: "fail";
-    t: number;
-    message: string; /** the workload rejected its input */
-    validation?: boolean;
-  }
+  /** The batch failed; `validation`: the workload rejected its input (exit 2) */
+  | { type: "fail"; t: number; message: string; validation?: boolean }
+  /** Every task ran and every rank reached the final barrier */
   | { type: "done"; t: number };
 
 /** One record as a line (with newline). */
@@ -73,16 +57,61 @@ export function encodeRecord(record: RankRecord): string {
   return RECORD_PREFIX + JSON.stringify(record) + "\n";
 }
 
-/** The record in a line, or null for a plain log line. Malformed records are log lines too. */
+function fail(what: string): never {
+  throw new RecordError(what);
+}
+
+function sample(v: unknown): MonitorSample {
+  const s = v as MonitorSample;
+  if (!s || typeof s !== "object") fail("'mon' record without a sample");
+  if (typeof s.t !== "number" || !Number.isInteger(s.rank) || typeof s.rss_bytes !== "number") {
+    fail("'mon' sample needs numbers t, rank and rss_bytes");
+  }
+  return s;
+}
+
+/** A decoded record, checked against its type's shape (a RecordError says what is wrong). */
+export function toRankRecord(value: unknown): RankRecord {
+  const r = value as Record<string, unknown>;
+  if (!r || typeof r !== "object") fail("not a JSON object");
+  const t = typeof r.t === "number" ? r.t : 0;
+  switch (r.type) {
+    case "ready":
+      if (!Array.isArray(r.hosts) || !r.hosts.every((h) => typeof h === "string")) {
+        fail("'ready' record needs hosts (strings)");
+      }
+      return {
+        type: "ready",
+        t,
+        hosts: r.hosts as string[],
+        pids: Array.isArray(r.pids) ? r.pids.filter(Number.isInteger) : [],
+      };
+    case "obs":
+      return { type: "obs", obs: toTaskRecord(r.obs) };
+    case "mon":
+      return { type: "mon", sample: sample(r.sample) };
+    case "fail":
+      if (typeof r.message !== "string") fail("'fail' record needs a message");
+      return { type: "fail", t, message: r.message as string, validation: r.validation === true };
+    case "done":
+      return { type: "done", t };
+    default:
+      return fail(`unknown record type ${JSON.stringify(r.type)}`);
+  }
+}
+
+/**
+ * The record in a line, or null for a plain log line. A line with the record prefix whose JSON or
+ * shape is wrong throws a RecordError: rank 0 and the driver disagree, which is a bug to report.
+ */
 export function decodeRecord(line: string): RankRecord | null {
   const at = line.indexOf(RECORD_PREFIX);
   if (at < 0) return null;
+  let value: unknown;
   try {
-    const rec = JSON.parse(line.slice(at + RECORD_PREFIX.length));
-    return rec && typeof rec === "object" && typeof rec.type === "string"
-      ? rec as RankRecord
-      : null;
-  } catch {
-    return null;
+    value = JSON.parse(line.slice(at + RECORD_PREFIX.length));
+  } catch (err) {
+    throw new RecordError(`not JSON (${(err as Error).message})`);
   }
+  return toRankRecord(value);
 }

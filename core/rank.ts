@@ -13,8 +13,7 @@ import { ThreadPool } from "./parallel.ts";
 import { encodeRecord, type RankRecord, type RankSpec, type TaskRecord } from "./protocol.ts";
 import { type Collectives, publishAddress, RendezvousClient, RendezvousHub } from "./rendezvous.ts";
 import type { Json, MonitorSample } from "./types.ts";
-import type { CheckResult, RankContext, WorkloadDefinition } from "./workload.ts";
-import { loadWorkload } from "../workloads/mod.ts";
+import type { CheckResult, RankContext, WorkloadDefinition, WorkloadLoader } from "./workload.ts";
 
 /** How to run one rank. */
 export interface RankOptions {
@@ -35,6 +34,8 @@ export interface RankOptions {
   log?(line: string): void;
   /** Collectives already connected (in-process runs); skips the TCP rendezvous */
   collectives?: Collectives;
+  /** Where the workload comes from (injected: cli/rank.ts passes workloads/mod.ts's loader) */
+  workloads: WorkloadLoader;
 }
 
 const encoder = new TextEncoder();
@@ -118,22 +119,23 @@ export async function runRank(options: RankOptions): Promise<number> {
       else pending.push(sample);
     },
   });
+  // the phase travels in the monitor samples (MonitorSample.phase)
   const phase = (name: string) => {
     monitor.sampleNow(); // closes the phase that ends here
     monitor.setPhase(name);
-    emit({ type: "phase", t: Date.now() / 1000, phase: name });
   };
   let scratchDir: string | null = null;
   try {
     coll ??= await connect(options, log, emit);
     for (const s of pending.splice(0)) coll.monitor(s);
     where = "loading the workload";
-    const def = (await loadWorkload(spec.workload)).definition;
+    const def = (await options.workloads.load(spec.workload)).definition;
     pool = await ThreadPool.create(spec.workload, {
       threads: point.threads,
       rank,
       ranks: point.ranks,
       kernels: def.kernels ?? {},
+      entry: options.workloads.threadEntry(),
     });
     const ctx = makeContext({
       spec,

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertRejects } from "./_assert.ts";
 import { checkOutcome } from "./rank.ts";
-import { runInProcess } from "./testing.ts";
+import { runInProcess } from "../workloads/testing.ts";
 
 const FAULTY = new URL("../tests/testdata/workloads/faulty.ts", import.meta.url).href;
 const COLLECTIVES = new URL("../tests/testdata/workloads/collectives.ts", import.meta.url).href;

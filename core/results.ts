@@ -7,6 +7,7 @@
  * @module
  */
 import { errorMessage, quote, ValidationError } from "./errors.ts";
+import { toObservation } from "./observation.ts";
 import type { Manifest, MonitorSample, Observation } from "./types.ts";
 
 /** Files of a run directory. */
@@ -142,18 +143,22 @@ async function terminateLastLine(path: string): Promise<void> {
   }
 }
 
-/** Parse JSON Lines. A torn last line (no newline, bad JSON) is skipped with a warning, as is a bad line. */
+/**
+ * Parse JSON Lines. A torn last line (no newline, bad JSON) is skipped with a warning, as is a bad
+ * line; with `validate`, so is a record it rejects (it throws saying what is wrong).
+ */
 export function parseJsonl<T>(
   text: string,
-  options: { file: string; onWarning?: (msg: string) => void },
+  options: { file: string; onWarning?: (msg: string) => void; validate?: (v: unknown) => T },
 ): T[] {
   const out: T[] = [];
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     if (!line) continue;
+    let value: unknown;
     try {
-      out.push(JSON.parse(line));
+      value = JSON.parse(line);
     } catch {
       const last = i === lines.length - 1;
       options.onWarning?.(
@@ -162,6 +167,14 @@ export function parseJsonl<T>(
             quote(options.file, 200)
           } (the run was interrupted while writing)`
           : `Ignoring malformed line ${i + 1} in ${quote(options.file, 200)}`,
+      );
+      continue;
+    }
+    try {
+      out.push(options.validate ? options.validate(value) : value as T);
+    } catch (err) {
+      options.onWarning?.(
+        `Ignoring line ${i + 1} in ${quote(options.file, 200)}: ${errorMessage(err)}`,
       );
     }
   }
@@ -222,6 +235,7 @@ export async function readRun(
   const observations = parseJsonl<Observation>(await readOptional(opath), {
     file: opath,
     onWarning: warn,
+    validate: toObservation,
   });
   const monPath = join(dir, RUN_FILES.monitor);
   const monitor = options.monitor === false

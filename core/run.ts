@@ -1,47 +1,39 @@
 /**
- * One benchmark run, from options to a finished run directory: resolve and load the workload,
- * validate its parameters, plan the sweep, create (or resume) the run directory, run the batches
- * through the provider and record how it ended. `dryRun` stops after planning and emitting.
+ * One benchmark run, from options to a finished run directory (docs/architecture.md, "The run
+ * lifecycle"): complete the configuration (or take the stored one with `--resume`), load the
+ * workload through the injected loader, validate its parameters, plan the sweep, open the
+ * provider's session, create (or reopen) the run directory, run the batches, and — in a
+ * `finally` — close the session and record how the run ended. `dryRun` stops after emitting.
  *
  * @module
  */
+import { completeConfig } from "./config.ts";
+import { configFromManifest, resumeConfig } from "./config_resume.ts";
 import { captureEnvironment, sha256File } from "./environment.ts";
-import { quote, ValidationError } from "./errors.ts";
+import { errorMessage, quote, ValidationError } from "./errors.ts";
 import { planSweep, remainingBatches } from "./planner.ts";
-import { observationKey, RunStore } from "./results.ts";
-import { executeSweep, type SweepEvent } from "./sweep.ts";
-import type { Json, Layout, Manifest, Mode, Order, Plan, RunStatus } from "./types.ts";
-import { validateParams } from "./workload.ts";
-import { BUILTIN_WORKLOADS, builtinNames, loadWorkload } from "../workloads/mod.ts";
-import { getProvider } from "../providers/mod.ts";
-import type { Provider, ProviderContext, Settings, SettingSpec } from "../providers/types.ts";
+import type { Provider, ProviderContext, ProviderSession } from "./provider.ts";
+import { observationKey, readRun, RunStore } from "./results.ts";
+import { redactSettings } from "./settings.ts";
+import { executeSweep, type SweepEvent, type SweepOutcome } from "./sweep.ts";
+import type { Json, Manifest, Plan, RunConfig, RunStatus } from "./types.ts";
+import { validateParams, type WorkloadLoader } from "./workload.ts";
 
-/** Options of {@linkcode runSweep}; everything but `workload` (or `resume`) has a default. */
-export interface RunOptions {
-  /** Built-in name, a path to a .ts file, or a file:// URL */
+/**
+ * Options of {@linkcode runSweep}: the provider and the workload loader (injected), and any
+ * fields of the run's configuration — the rest take the run settings' defaults (core/config.ts).
+ */
+export interface RunOptions extends Partial<Omit<RunConfig, "provider" | "workload">> {
+  /** Built-in name, a path to a .ts file, or a URL (not needed with `resume`) */
   workload?: string;
-  provider?: string | Provider;
-  providerSettings?: Settings;
-  params?: Record<string, string | number | boolean>;
-  mode?: Mode | null;
-  cores?: number[];
-  layout?: Layout;
-  coresPerNode?: number | null;
-  reps?: number;
-  warmup?: number;
-  order?: Order;
-  seed?: number;
-  ops?: string[] | null;
-  /** Results directory (default `results`) */
-  output?: string;
-  name?: string | null;
-  /** A run directory to complete */
+  /** The provider object; `providerRef` is how the manifest names it (default: its name) */
+  provider: Provider;
+  /** A plugin's absolute URL or npm: specifier, so that `--resume` can load it again */
+  providerRef?: string;
+  /** Where workloads come from (the built-ins' loader: workloads/mod.ts `builtinWorkloads`) */
+  workloads: WorkloadLoader;
+  /** A run directory to complete: its stored configuration, with these options checked against it */
   resume?: string | null;
-  timeout?: number;
-  pollInterval?: number;
-  monitorInterval?: number;
-  rendezvousTimeout?: number;
-  verbose?: boolean;
   dryRun?: boolean;
   /** argv that starts a rank process (default: this source checkout's cli/main.ts) */
   rankCommand?: string[];
@@ -57,6 +49,8 @@ export interface RunResult {
   runId: string;
   runDir: string;
   plan: Plan;
+  /** The configuration the run used (secrets included: do not print it) */
+  config: RunConfig;
   status: RunStatus | "dry-run";
   /** Observations in the run directory, and how many of them failed */
   observations: number;
@@ -84,8 +78,8 @@ export function sourceRankCommand(): string[] {
 }
 
 /** A workload argument as a reference: a built-in name, or the absolute file:// URL of a file. */
-export async function resolveWorkloadRef(arg: string): Promise<string> {
-  if (Object.hasOwn(BUILTIN_WORKLOADS, arg)) return arg;
+export async function resolveWorkloadRef(arg: string, workloads: WorkloadLoader): Promise<string> {
+  if (workloads.names().includes(arg)) return arg;
   if (/^(file|https?):\/\//.test(arg)) return arg;
   if (/[\\/]|\.(ts|js|mts|mjs|tsx)$/.test(arg)) {
     const url = new URL(arg, `file://${Deno.cwd()}/`);
@@ -100,7 +94,7 @@ export async function resolveWorkloadRef(arg: string): Promise<string> {
   }
   throw new ValidationError(
     `Unknown workload ${quote(arg)} (known: ${
-      builtinNames().join(", ")
+      workloads.names().join(", ")
     }; or give a path to a .ts file)`,
   );
 }
@@ -120,53 +114,94 @@ function randomToken(): string {
     .join("");
 }
 
-/** Settings with every secret replaced, for the manifest. */
-export function redactSettings(
-  settings: Settings,
-  specs: readonly SettingSpec[],
-): Record<string, Json> {
-  const out: Record<string, Json> = {};
-  for (const [k, v] of Object.entries(settings)) {
-    out[k] = specs.find((s) => s.key === k)?.secret && v !== null ? "<redacted>" : v as Json;
-  }
-  return out;
+const OPTION_KEYS = new Set([
+  "provider",
+  "providerRef",
+  "workloads",
+  "workload",
+  "resume",
+  "dryRun",
+  "rankCommand",
+  "signal",
+  "onEvent",
+  "log",
+  "command",
+]);
+
+/** The configuration fields among `options` (those given). */
+function givenConfig(options: RunOptions): Partial<RunConfig> {
+  return Object.fromEntries(
+    Object.entries(options).filter(([k, v]) => !OPTION_KEYS.has(k) && v !== undefined),
+  ) as Partial<RunConfig>;
 }
 
-function withDefaults(specs: readonly SettingSpec[], given: Settings = {}): Settings {
-  const out: Settings = {};
-  for (const s of specs) out[s.key] = given[s.key] !== undefined ? given[s.key] : s.default;
-  return out;
+interface Prepared {
+  config: RunConfig;
+  store: RunStore | null;
+  done: Set<string>;
 }
 
-/** Run a sweep (or plan it, with `dryRun`). Bad input → ValidationError before anything starts. */
-export async function runSweep(options: RunOptions): Promise<RunResult> {
-  const log = options.log ?? ((l: string) => console.error(l));
-  let resumed: { store: RunStore; done: Set<string>; manifest: Manifest } | null = null;
-  if (options.resume) {
-    const { store, observations } = await RunStore.open(options.resume);
-    resumed = { store, manifest: store.manifest, done: new Set(observations.map(observationKey)) };
+/** The configuration: completed from the options, or the resumed run's with the options checked. */
+async function prepare(options: RunOptions): Promise<Prepared> {
+  const providerRef = options.providerRef ?? options.provider.name;
+  if (!options.resume) {
+    const workload = await resolveWorkloadRef(options.workload ?? "", options.workloads);
+    const config = completeConfig(
+      { ...givenConfig(options), workload, provider: providerRef },
+      options.provider.settings,
+    );
+    return { config, store: null, done: new Set() };
   }
-  const m = resumed?.manifest;
-  const ref = m ? m.workload.ref : await resolveWorkloadRef(options.workload ?? "");
-  if (m && options.workload && options.workload !== m.workload.name) {
-    const given = await resolveWorkloadRef(options.workload).catch(() => options.workload);
-    if (given !== m.workload.ref) {
+  const { store, observations } = await RunStore.open(options.resume);
+  const stored = configFromManifest(store.manifest);
+  const run = quote(options.resume, 200);
+  if (options.workload && options.workload !== stored.workload) {
+    const given = await resolveWorkloadRef(options.workload, options.workloads)
+      .catch(() => options.workload);
+    if (given !== stored.workload) {
+      store.close();
       throw new ValidationError(
-        `Run ${
-          quote(options.resume, 200)
-        } is a run of workload '${m.workload.name}'; --resume cannot run ${
+        `Run ${run} is a run of workload '${store.manifest.workload.name}'; --resume cannot run ${
           quote(options.workload)
         }`,
       );
     }
   }
-  const loaded = await loadWorkload(ref);
-  const def = loaded.definition;
-  let params = validateParams(def, options.params ?? {});
-  const sha256 = await sha256File(loaded.sourceUrl);
-  if (m) {
-    if (options.params && Object.keys(options.params).length) {
-      for (const [k, v] of Object.entries(params)) {
+  if (providerRef !== stored.provider) {
+    store.close();
+    throw new ValidationError(
+      `--provider ${quote(providerRef)} contradicts run ${run}, which was made with ${
+        quote(stored.provider)
+      }: resume without it, or start a new run`,
+    );
+  }
+  try {
+    const { params, ...rest } = givenConfig(options);
+    const config = resumeConfig(stored, rest, {
+      runDir: options.resume,
+      providerSettings: options.provider.settings,
+    });
+    // given parameters are compared once validated, in runSweep
+    if (params && Object.keys(params).length) config.params = { ...stored.params, ...params };
+    return { config, store, done: new Set(observations.map(observationKey)) };
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+}
+
+/** Run a sweep (or plan it, with `dryRun`). Bad input → ValidationError before anything starts. */
+export async function runSweep(options: RunOptions): Promise<RunResult> {
+  const log = options.log ?? ((l: string) => console.error(l));
+  const { config, store: resumed, done } = await prepare(options);
+  const m = resumed?.manifest;
+  let ctx: ProviderContext, plan: Plan, loaded;
+  try {
+    loaded = await options.workloads.load(config.workload);
+    const def = loaded.definition;
+    config.params = validateParams(def, config.params);
+    if (m) {
+      for (const [k, v] of Object.entries(config.params)) {
         if (m.workload.params[k] !== v) {
           throw new ValidationError(
             `Run ${quote(options.resume, 200)} was made with ${k}=${
@@ -175,108 +210,110 @@ export async function runSweep(options: RunOptions): Promise<RunResult> {
           );
         }
       }
+      const sha256 = await sha256File(loaded.sourceUrl);
+      if (m.workload.sha256 && sha256 && m.workload.sha256 !== sha256) {
+        throw new ValidationError(
+          `Workload ${quote(m.workload.source ?? config.workload, 200)} changed since run ${
+            quote(options.resume, 200)
+          } started (sha256 differs); --resume would mix two versions`,
+        );
+      }
     }
-    if (m.workload.sha256 && sha256 && m.workload.sha256 !== sha256) {
-      throw new ValidationError(
-        `Workload ${quote(m.workload.source ?? ref, 200)} changed since run ${
-          quote(options.resume, 200)
-        } started (sha256 differs); --resume would mix two versions`,
-      );
-    }
-    params = validateParams(def, m.workload.params);
-  }
-  const preflight = await def.preflight?.(params as never);
-  if (preflight) throw new ValidationError(`Workload '${def.name}': ${preflight}`);
-
-  // a resumed run keeps its provider
-  const provider = typeof options.provider === "object"
-    ? options.provider
-    : getProvider(m?.provider.name ?? options.provider ?? "local", { flag: "--provider" });
-  const plan = planSweep(def, {
-    workloadRef: ref,
-    provider: provider.name,
-    mode: m ? m.mode : options.mode,
-    cores: m ? m.plan.cores : options.cores ?? [1, 2],
-    layout: m ? m.plan.layout : options.layout ?? "threads",
-    coresPerNode: m ? m.plan.cores_per_node : options.coresPerNode,
-    reps: m ? m.plan.reps : options.reps ?? 5,
-    warmup: m ? m.plan.warmup : options.warmup ?? 0,
-    order: m ? m.plan.order : options.order ?? "sequential",
-    seed: m ? m.plan.seed : options.seed ?? 1,
-    params,
-    operations: m ? m.workload.operations : options.ops ?? undefined,
-  });
-  const settings = withDefaults(provider.settings, {
-    ...(m
-      ? Object.fromEntries(
-        Object.entries(m.provider.settings).filter(([, v]) => v !== "<redacted>"),
-      ) as Settings
-      : {}),
-    ...(m ? {} : options.providerSettings),
-  });
-  const runId = m ? m.run_id : (options.name ?? runIdFor(def.name));
-  const runDir = resumed
-    ? resumed.store.dir
-    : `${(options.output ?? "results").replace(/\/+$/, "")}/${runId}`;
-  const ctx: ProviderContext = {
-    runId,
-    runDir: new URL(runDir, `file://${Deno.cwd()}/`).pathname,
-    logsDir: new URL(`${runDir}/logs`, `file://${Deno.cwd()}/`).pathname,
-    plan,
-    settings,
-    rankCommand: options.rankCommand ?? sourceRankCommand(),
-    token: randomToken(),
-    seed: m ? m.plan.seed : options.seed ?? 1,
-    monitorInterval: options.monitorInterval ?? 1,
-    rendezvousTimeout: options.rendezvousTimeout ?? 120,
-    timeout: options.timeout ?? 0,
-    verbose: options.verbose ?? false,
-    log,
-  };
-  const batches = resumed ? remainingBatches(plan.batches, resumed.done) : plan.batches;
-
-  if (options.dryRun) {
-    const jobs = [];
-    for (const b of batches) {
-      jobs.push({
-        batch: b.id,
-        cores: b.point.cores,
-        submit: (await provider.emit(b, ctx)).dryRun,
-      });
-    }
-    return {
+    const preflight = await def.preflight?.(config.params as never);
+    if (preflight) throw new ValidationError(`Workload '${def.name}': ${preflight}`);
+    plan = planSweep(def, {
+      workloadRef: config.workload,
+      provider: options.provider.name,
+      mode: config.mode,
+      cores: config.cores,
+      layout: config.layout,
+      coresPerNode: config.coresPerNode,
+      reps: config.reps,
+      warmup: config.warmup,
+      order: config.order,
+      seed: config.seed,
+      params: config.params,
+      operations: config.ops ?? undefined,
+    });
+    const runId = m ? m.run_id : (config.name ?? runIdFor(def.name));
+    const runDir = resumed ? resumed.dir : `${config.output.replace(/\/+$/, "")}/${runId}`;
+    const abs = (p: string) => new URL(p, `file://${Deno.cwd()}/`).pathname;
+    ctx = {
       runId,
-      runDir,
+      runDir: abs(runDir),
+      logsDir: abs(`${runDir}/logs`),
       plan,
-      status: "dry-run",
-      observations: 0,
-      failed: 0,
-      recorded: 0,
-      validationError: null,
-      jobs,
+      settings: config.providerSettings,
+      rankCommand: options.rankCommand ?? sourceRankCommand(),
+      token: randomToken(),
+      seed: config.seed,
+      monitorInterval: config.monitorInterval,
+      rendezvousTimeout: config.rendezvousTimeout,
+      timeout: config.timeout,
+      verbose: config.verbose,
+      dryRun: Boolean(options.dryRun),
+      log,
     };
+  } catch (err) {
+    resumed?.close();
+    throw err;
   }
+  const batches = resumed ? remainingBatches(plan.batches, done) : plan.batches;
+  if (options.dryRun) return await dryRun(options.provider, { ctx, batches, config });
+  return await execute(options, { ctx, config, batches, resumed, loaded });
+}
 
-  await provider.validate?.(ctx);
-  const store = resumed?.store ?? await RunStore.create(options.output ?? "results", {
+async function dryRun(
+  provider: Provider,
+  args: { ctx: ProviderContext; batches: Plan["batches"]; config: RunConfig },
+): Promise<RunResult> {
+  const { ctx } = args;
+  const session = await provider.open(ctx);
+  const jobs = [];
+  try {
+    for (const b of args.batches) {
+      jobs.push({ batch: b.id, cores: b.point.cores, submit: (await session.emit(b)).dryRun });
+    }
+  } finally {
+    await session.close();
+  }
+  return {
+    runId: ctx.runId,
+    runDir: ctx.runDir,
+    plan: ctx.plan,
+    config: args.config,
+    status: "dry-run",
+    observations: 0,
+    failed: 0,
+    recorded: 0,
+    validationError: null,
+    jobs,
+  };
+}
+
+function newManifest(
+  options: RunOptions,
+  args: { ctx: ProviderContext; config: RunConfig; loaded: LoadedLike; sha256: string | null },
+): Manifest {
+  const { ctx, config, loaded } = args;
+  const plan = ctx.plan;
+  const settings = redactSettings(config.providerSettings, options.provider.settings);
+  return {
     schema_version: 1,
-    run_id: runId,
-    name: options.name ?? null,
+    config: { ...config, providerSettings: settings as RunConfig["providerSettings"] },
+    run_id: ctx.runId,
+    name: config.name,
     workload: {
-      name: def.name,
-      ref,
-      summary: def.summary,
-      params,
+      name: loaded.definition.name,
+      ref: config.workload,
+      summary: loaded.definition.summary,
+      params: plan.params,
       operations: plan.operations,
       source: loaded.sourceUrl,
-      sha256,
+      sha256: args.sha256,
     },
     mode: plan.mode,
-    provider: {
-      name: provider.name,
-      settings: redactSettings(settings, provider.settings),
-      jobs: [],
-    },
+    provider: { name: options.provider.name, settings, jobs: [] },
     plan: {
       cores: plan.points.map((p) => p.cores),
       layout: plan.layout,
@@ -284,8 +321,8 @@ export async function runSweep(options: RunOptions): Promise<RunResult> {
       reps: plan.reps,
       warmup: plan.warmup,
       order: plan.order,
-      seed: ctx.seed,
-      timeout: ctx.timeout,
+      seed: config.seed,
+      timeout: config.timeout,
       points: plan.points,
     },
     environment: captureEnvironment(),
@@ -294,72 +331,122 @@ export async function runSweep(options: RunOptions): Promise<RunResult> {
     status: "running",
     resumes: [],
     command: options.command ?? [],
-  });
-  if (resumed) {
-    await store.updateManifest((man) => {
-      man.status = "running";
-      man.ended_at = null;
-      for (const job of man.provider.jobs) {
-        if (job.ended_at === null) {
-          job.state = "abandoned";
-          job.reason = "The driver stopped before this job ended";
-        }
-      }
-      man.resumes.push({
-        at: new Date().toISOString(),
-        missing: batches.reduce((n, b) => n + b.tasks.filter((t) => t.record).length, 0),
-      });
-    });
-  }
+  };
+}
+
+interface LoadedLike {
+  definition: import("./workload.ts").WorkloadDefinition;
+  sourceUrl: string | null;
+}
+
+/** Open the session, run the batches, and always close the session and end the manifest. */
+async function execute(
+  options: RunOptions,
+  args: {
+    ctx: ProviderContext;
+    config: RunConfig;
+    batches: Plan["batches"];
+    resumed: RunStore | null;
+    loaded: LoadedLike;
+  },
+): Promise<RunResult> {
+  const { ctx, config, batches, resumed } = args;
+  let session: ProviderSession;
   try {
-    const outcome = await executeSweep({
-      provider,
+    session = await options.provider.open(ctx);
+  } catch (err) {
+    resumed?.close();
+    throw err;
+  }
+  let store: RunStore | null = resumed;
+  let outcome: SweepOutcome | null = null;
+  let failure: unknown = null;
+  try {
+    store ??= await RunStore.create(
+      config.output,
+      newManifest(options, { ...args, sha256: await sha256File(args.loaded.sourceUrl) }),
+    );
+    if (resumed) await markResumed(resumed, batches, config);
+    outcome = await executeSweep({
+      session,
       ctx,
       store,
-      definition: def,
+      definition: args.loaded.definition,
       batches,
-      pollInterval: options.pollInterval ?? 2,
+      pollInterval: config.pollInterval,
       signal: options.signal,
       onEvent: options.onEvent,
     });
-    await provider.cleanup?.(ctx).catch(() => {});
-    const { observations, failed } = await countObservations(store);
-    const status: RunStatus = outcome.interrupted
+  } catch (err) {
+    failure = err;
+  } finally {
+    // the backstop: whatever happened, nothing of the run stays alive
+    try {
+      await session.close();
+    } catch (err) {
+      failure ??= err;
+    }
+  }
+  if (!store) throw failure;
+  try {
+    const { observations, failed } = await countObservations(store.dir);
+    const status: RunStatus = options.signal?.aborted || outcome?.interrupted
       ? "interrupted"
-      : outcome.validationError || failed > 0
+      : failure || outcome?.validationError || failed > 0
       ? "failed"
       : "complete";
     await store.updateManifest((man) => {
       man.status = status;
       man.ended_at = new Date().toISOString();
+      man.error = failure ? errorMessage(failure) : null;
     });
+    if (failure) throw failure;
     return {
-      runId,
+      runId: ctx.runId,
       runDir: store.dir,
-      plan,
+      plan: ctx.plan,
+      config,
       status,
       observations,
       failed,
-      recorded: outcome.recorded,
-      validationError: outcome.validationError,
+      recorded: outcome!.recorded,
+      validationError: outcome!.validationError,
     };
   } finally {
     store.close();
   }
 }
 
-async function countObservations(
+async function markResumed(
   store: RunStore,
-): Promise<{ observations: number; failed: number }> {
-  const text = await Deno.readTextFile(`${store.dir}/observations.jsonl`);
-  let observations = 0, failed = 0;
-  for (const line of text.split("\n")) {
-    if (!line.trim()) continue;
-    try {
-      const o = JSON.parse(line);
-      observations++;
-      if (!o.ok) failed++;
-    } catch { /* torn line */ }
-  }
-  return { observations, failed };
+  batches: Plan["batches"],
+  config: RunConfig,
+): Promise<void> {
+  await store.updateManifest((man) => {
+    man.status = "running";
+    man.ended_at = null;
+    man.error = null;
+    man.config = {
+      ...config,
+      providerSettings: man.config?.providerSettings ?? config.providerSettings,
+    };
+    for (const job of man.provider.jobs) {
+      if (job.ended_at === null) {
+        job.state = "abandoned";
+        job.reason = "The driver stopped before this job ended";
+      }
+    }
+    man.resumes.push({
+      at: new Date().toISOString(),
+      missing: batches.reduce((n, b) => n + b.tasks.filter((t) => t.record).length, 0),
+    });
+  });
+}
+
+async function countObservations(dir: string): Promise<{ observations: number; failed: number }> {
+  const run = await readRun(dir, { monitor: false });
+  return {
+    observations: run.observations.length,
+    failed: run.observations.filter((o) => !o.ok).length,
+  };
 }

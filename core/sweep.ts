@@ -6,11 +6,11 @@
  *
  * @module
  */
-import { decodeRecord, type TaskRecord } from "./protocol.ts";
+import { decodeRecord, RecordError, type TaskRecord } from "./protocol.ts";
+import type { JobHandle, JobState, ProviderContext, ProviderSession } from "./provider.ts";
 import { observationKey, type RunStore } from "./results.ts";
 import type { Batch, JobRecord, Observation, Plan } from "./types.ts";
 import type { WorkloadDefinition } from "./workload.ts";
-import type { JobHandle, JobState, Provider, ProviderContext } from "../providers/types.ts";
 
 /** Progress events for a progress bar or log lines. */
 export type SweepEvent =
@@ -22,7 +22,8 @@ export type SweepEvent =
 
 /** What executeSweep needs. */
 export interface ExecuteOptions {
-  provider: Provider;
+  /** The run's provider session (the caller opens and closes it) */
+  session: ProviderSession;
   ctx: ProviderContext;
   store: RunStore;
   definition: WorkloadDefinition;
@@ -72,7 +73,6 @@ export function completeObservation(rec: TaskRecord, batch: Batch, plan: Plan): 
     t_start: rec.t_start,
     t_end: rec.t_end,
     rank_peak_rss_bytes: rec.rank_peak_rss_bytes,
-    ...(rec.extra ? { extra: rec.extra } : {}),
   };
 }
 
@@ -170,9 +170,9 @@ function sleep(ms: number): Promise<void> {
 }
 
 async function runBatch(batch: Batch, options: ExecuteOptions): Promise<BatchResult> {
-  const { provider, ctx, store, signal } = options;
+  const { session, ctx, store, signal } = options;
   const plan = ctx.plan;
-  const emitted = await provider.emit(batch, ctx);
+  const emitted = await session.emit(batch);
   const files = await saveFiles(ctx.logsDir, emitted.files);
   const job: JobRecord = {
     batch: batch.id,
@@ -201,7 +201,7 @@ async function runBatch(batch: Batch, options: ExecuteOptions): Promise<BatchRes
   };
   let handle: JobHandle;
   try {
-    handle = await provider.submit(batch, emitted, ctx);
+    handle = await session.submit(batch, emitted);
   } catch (err) {
     // a submission the scheduler refused: every task of the batch fails with its reason
     result.reason = `Submission failed: ${(err as Error).message}`;
@@ -215,10 +215,19 @@ async function runBatch(batch: Batch, options: ExecuteOptions): Promise<BatchRes
   await store.writeManifest();
 
   const submitted = Date.now();
-  let ready = false, lastProgress = Date.now(), failMessage: string | null = null;
+  let ready = false, done = false, lastProgress = Date.now(), failMessage: string | null = null;
   const lineLoop = (async () => {
-    for await (const line of provider.lines(handle)) {
-      const rec = decodeRecord(line);
+    for await (const line of session.lines(handle)) {
+      let rec;
+      try {
+        rec = decodeRecord(line);
+      } catch (err) {
+        if (!(err instanceof RecordError)) throw err;
+        // rank 0 and the driver disagree on the protocol: what is lost fails with this message
+        failMessage ??= `Rank 0 wrote a malformed record (${err.message}): ${line.slice(0, 200)}`;
+        ctx.log(`[${batch.id}] ${failMessage}`);
+        continue;
+      }
       if (!rec) {
         if (ctx.verbose && line.trim()) ctx.log(`[${batch.id}] ${line}`);
         continue;
@@ -243,11 +252,14 @@ async function runBatch(batch: Batch, options: ExecuteOptions): Promise<BatchRes
       } else if (rec.type === "fail") {
         failMessage = rec.message;
         result.validation = Boolean(rec.validation);
+      } else if (rec.type === "done") {
+        done = true;
       }
     }
   })();
   let linesDone = false;
-  lineLoop.finally(() => (linesDone = true));
+  // a rejection surfaces where lineLoop is awaited below; here it only marks the end
+  lineLoop.then(() => (linesDone = true), () => (linesDone = true));
   const aborted = new Promise<void>((resolve) => {
     if (signal?.aborted) resolve();
     signal?.addEventListener("abort", () => resolve(), { once: true });
@@ -265,12 +277,12 @@ async function runBatch(batch: Batch, options: ExecuteOptions): Promise<BatchRes
     );
     if (signal?.aborted) {
       result.interrupted = true;
-      await provider.cancel(handle, "Interrupted");
+      await session.cancel(handle, "Interrupted");
       break;
     }
     if (linesDone || Date.now() - lastPoll >= pollMs) {
       lastPoll = Date.now();
-      state = await provider.poll(handle);
+      state = await session.poll(handle);
       if (state.state !== job.state || (state.nodes?.length && !job.nodes.length)) {
         job.state = state.state;
         if (state.nodes?.length) job.nodes = state.nodes;
@@ -288,15 +300,15 @@ async function runBatch(batch: Batch, options: ExecuteOptions): Promise<BatchRes
       endReason = `No progress for ${ctx.timeout} s: a repetition took longer than --timeout`;
     }
     if (endReason) {
-      await provider.cancel(handle, endReason);
+      await session.cancel(handle, endReason);
       break;
     }
   }
   // the provider ends lines() once the job has ended; do not wait forever on a broken one
   await Promise.race([lineLoop, sleep(15_000)]);
-  const collected = await provider.collect(handle);
+  const collected = await session.collect(handle);
   if (!result.interrupted) {
-    const final = await provider.poll(handle);
+    const final = await session.poll(handle);
     job.state = endReason ? "failed" : final.state;
     job.reason = endReason ?? final.reason ?? null;
   } else {
@@ -316,7 +328,9 @@ async function runBatch(batch: Batch, options: ExecuteOptions): Promise<BatchRes
   }
   const why = endReason ?? failMessage ??
     (job.state === "succeeded"
-      ? "The batch ended without recording this observation"
+      ? done
+        ? "The batch ended without recording this observation"
+        : "Rank 0 exited before the batch was done (no 'done' record)"
       : `Job ${job.state}${job.reason ? `: ${job.reason}` : ""}`);
   const tail = collected.stderrTail && !endReason ? `\n${collected.stderrTail}` : "";
   result.reason = seen.size < expected.size ? why : null;

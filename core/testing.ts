@@ -11,11 +11,12 @@ import { decodeRecord, type RankSpec, type TaskRecord } from "./protocol.ts";
 import { runRank } from "./rank.ts";
 import { createLocalGroup } from "./local_group.ts";
 import type { Mode, Task } from "./types.ts";
-import { validateParams } from "./workload.ts";
-import { loadWorkload } from "../workloads/mod.ts";
+import { validateParams, type WorkloadLoader } from "./workload.ts";
 
 /** Options of {@linkcode runInProcess}. */
 export interface InProcessOptions {
+  /** Where the workload comes from (the built-ins': workloads/mod.ts `builtinWorkloads`) */
+  workloads: WorkloadLoader;
   ranks?: number;
   threads?: number;
   params?: Record<string, string | number | boolean>;
@@ -35,10 +36,10 @@ export interface InProcessOptions {
  */
 export async function runInProcess(
   ref: string,
-  options: InProcessOptions = {},
+  options: InProcessOptions,
 ): Promise<TaskRecord[]> {
   const ranks = options.ranks ?? 1, threads = options.threads ?? 1;
-  const def = (await loadWorkload(ref)).definition;
+  const def = (await options.workloads.load(ref)).definition;
   const params = validateParams(def, options.params ?? {});
   const plan = planSweep(def, {
     workloadRef: ref,
@@ -77,6 +78,7 @@ export async function runInProcess(
       write: (l) => lines.push(l),
       log: options.log ?? (() => {}),
       hostname: `rank${rank}`,
+      workloads: options.workloads,
     })
   ));
   const records = lines.map(decodeRecord);

@@ -1,6 +1,6 @@
 /**
- * Shared types of the scalebench contract (see DESIGN.md): scale points, plans, observations,
- * monitor samples and the run manifest (results schema version 1).
+ * Shared types of the scalebench contract (docs/architecture.md): scale points, plans,
+ * observations, monitor samples and the run manifest (results schema version 1).
  *
  * @module
  */
@@ -102,8 +102,6 @@ export interface Observation {
   t_start?: number | null;
   t_end?: number | null;
   rank_peak_rss_bytes?: number[];
-  /** Workload-defined values reported with the observation (e.g. visibilities gridded). */
-  extra?: Record<string, Json>;
 }
 
 /** One record of monitor.jsonl. */
@@ -131,6 +129,8 @@ export interface EnvironmentInfo {
   deno: string;
   v8: string;
   scalebench: string;
+  /** The git commit of the directory the run was started in, when it is a git checkout */
+  git?: { commit: string; dirty: boolean } | null;
 }
 
 /** Run status in the manifest. */
@@ -150,9 +150,46 @@ export interface JobRecord {
   files: string[];
 }
 
+/**
+ * The one resolved configuration of a run: typed, every field filled; stored in the manifest
+ * (`config`) and reused by `--resume`. Its fields are the run settings of core/config.ts
+ * (`RUN_SETTINGS`, checked to match) plus the workload, its parameters and the provider's settings.
+ */
+export interface RunConfig {
+  /** The workload: a built-in name or the absolute URL of a file */
+  workload: string;
+  /** Workload parameters (validated values once the run started) */
+  params: Record<string, string | number | boolean>;
+  /** The provider: a built-in name, or a plugin's absolute URL or npm: specifier */
+  provider: string;
+  /** The provider's settings (in the manifest: secrets `<redacted>`) */
+  providerSettings: Record<string, string | number | boolean | string[] | null>;
+  /** null: the workload's default */
+  mode: Mode | null;
+  cores: number[];
+  layout: Layout;
+  /** null: the largest core count */
+  coresPerNode: number | null;
+  reps: number;
+  warmup: number;
+  order: Order;
+  seed: number;
+  /** null: every operation */
+  ops: string[] | null;
+  output: string;
+  name: string | null;
+  timeout: number;
+  pollInterval: number;
+  monitorInterval: number;
+  rendezvousTimeout: number;
+  verbose: boolean;
+}
+
 /** manifest.json (schema version 1). */
 export interface Manifest {
   schema_version: 1;
+  /** The resolved configuration (absent in manifests written before it existed) */
+  config?: RunConfig;
   run_id: string;
   name: string | null;
   workload: {
@@ -185,6 +222,8 @@ export interface Manifest {
   started_at: string;
   ended_at: string | null;
   status: RunStatus;
+  /** Why the run failed when the driver itself hit an error (a provider's, a bug); null otherwise */
+  error?: string | null;
   /** Each `--resume` adds an entry */
   resumes: { at: string; missing: number }[];
   command: string[];

@@ -146,6 +146,19 @@ export interface LoadedWorkload {
   sourceUrl: string | null;
 }
 
+/**
+ * Where workloads come from, injected into the driver (core/run.ts), the rank runtime
+ * (core/rank.ts) and in-process runs (core/testing.ts); the built-ins' is workloads/mod.ts's.
+ */
+export interface WorkloadLoader {
+  /** Load by reference: a built-in name or an absolute URL. Unknown → ValidationError. */
+  load(ref: string): Promise<LoadedWorkload>;
+  /** Names of the built-in workloads */
+  names(): string[];
+  /** The Web Worker that runs a rank's threads: a module that serves threads with this loader */
+  threadEntry(): { url: URL; options: WorkerOptions };
+}
+
 /** Check the shape of a definition from an untrusted module. */
 export function assertDefinition(value: unknown, where: string): WorkloadDefinition {
   const def = value as WorkloadDefinition;

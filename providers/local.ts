@@ -2,21 +2,42 @@
  * The local provider (the default): starts a batch's ranks as processes on this machine, streams
  * their output into logs/, kills every rank when one fails or the batch is cancelled, and can pin
  * each rank to its own cores with `taskset`. Ranks exit by themselves if the driver dies (their
- * stdin closes), so a killed driver leaves no orphans.
+ * stdin closes), so a killed driver leaves no orphans; `close()` stops whatever the run still has.
  *
  * @module
  */
 import { ValidationError } from "../core/errors.ts";
-import { lineQueue, makeRankSpec, tailFile } from "./spec.ts";
-import type {
-  Collected,
-  Emitted,
-  JobHandle,
-  JobState,
-  Provider,
-  ProviderContext,
-} from "./types.ts";
-import type { Batch } from "../core/types.ts";
+import {
+  type Collected,
+  defineProvider,
+  type Emitted,
+  type JobHandle,
+  type JobState,
+  type ProviderContext,
+  type ProviderSession,
+} from "../core/provider.ts";
+import {
+  lineQueue,
+  makeRankSpec,
+  pumpToFile,
+  rankEnvironment,
+  tailFile,
+} from "../core/provider_util.ts";
+import { defineSettings, type SettingsOf } from "../core/settings.ts";
+import type { Batch, PlannedPoint } from "../core/types.ts";
+
+/** The local provider's settings. */
+export const LOCAL_SETTINGS = defineSettings({
+  pin: {
+    flag: "--pin",
+    env: ["SCALEBENCH_PIN"],
+    type: "bool",
+    default: false,
+    help: "Pin each local rank to its own cores with taskset",
+  },
+});
+
+type Ctx = ProviderContext<SettingsOf<typeof LOCAL_SETTINGS>>;
 
 interface LocalHandle extends JobHandle {
   children: Deno.ChildProcess[];
@@ -26,34 +47,6 @@ interface LocalHandle extends JobHandle {
   lines: AsyncIterable<string>;
   cancelled: string | null;
   logs: { out: string; err: string }[];
-}
-
-const live = new Map<string, Set<LocalHandle>>();
-
-/** Copy a stream to a file; with `onLine`, also hand over each complete line. */
-async function pump(
-  stream: ReadableStream<Uint8Array>,
-  path: string,
-  onLine?: (line: string) => void,
-) {
-  const file = await Deno.open(path, { write: true, create: true, truncate: true });
-  const decoder = new TextDecoder();
-  let rest = "";
-  try {
-    for await (const chunk of stream) {
-      let off = 0;
-      while (off < chunk.length) off += await file.write(chunk.subarray(off));
-      if (onLine) {
-        const text = rest + decoder.decode(chunk, { stream: true });
-        const parts = text.split("\n");
-        rest = parts.pop()!;
-        for (const p of parts) onLine(p);
-      }
-    }
-    if (onLine && rest) onLine(rest);
-  } finally {
-    file.close();
-  }
 }
 
 function cpuList(rank: number, threads: number): string {
@@ -75,28 +68,38 @@ async function hasTaskset(): Promise<boolean> {
   }
 }
 
-/** The local provider. */
-export const localProvider: Provider<LocalHandle> = {
-  name: "local",
-  summary: "Rank processes on this machine",
-  settings: [
-    {
-      key: "pin",
-      flag: "--pin",
-      env: ["SCALEBENCH_PIN"],
-      type: "bool",
-      default: false,
-      help: "Pin each local rank to its own cores with taskset",
-    },
-  ],
+/**
+ * One line naming the points whose cores exceed this machine's logical CPUs (their ranks and
+ * threads share CPUs, so their times measure contention), or null.
+ */
+export function oversubscription(points: PlannedPoint[], cpus: number): string | null {
+  const over = points.filter((p) => p.cores > cpus).map((p) => p.cores);
+  if (!over.length) return null;
+  const list = over.length > 6
+    ? `${over.slice(0, 3).join(", ")}, …, ${over[over.length - 1]} (${over.length} points)`
+    : over.join(", ");
+  return `Warning: ${over.length === 1 ? "point" : "points"} with ${list} cores ${
+    over.length === 1 ? "exceeds" : "exceed"
+  } this machine's ${cpus} logical CPUs: their ranks and threads share CPUs (oversubscribed)`;
+}
 
-  async validate(ctx) {
-    if (ctx.settings.pin && !(await hasTaskset())) {
-      throw new ValidationError("Flag --pin needs taskset (util-linux), which is not on PATH");
-    }
-  },
+function kill(child: Deno.ChildProcess, signal: Deno.Signal): void {
+  try {
+    child.kill(signal);
+  } catch { /* already exited */ }
+}
 
-  emit(batch: Batch, ctx: ProviderContext): Promise<Emitted> {
+/** A run's local session: every job it started, until each has exited. */
+class LocalSession implements ProviderSession<LocalHandle> {
+  #ctx: Ctx;
+  #live = new Set<LocalHandle>();
+
+  constructor(ctx: Ctx) {
+    this.#ctx = ctx;
+  }
+
+  emit(batch: Batch): Promise<Emitted> {
+    const ctx = this.#ctx;
     const spec = makeRankSpec(batch, ctx, {
       host: "127.0.0.1",
       port: 0,
@@ -109,12 +112,11 @@ export const localProvider: Provider<LocalHandle> = {
       files: { [`${batch.id}.spec.json`]: JSON.stringify(spec, null, 2) + "\n" },
       dryRun: { command, ranks: batch.point.ranks, threads: batch.point.threads },
     });
-  },
+  }
 
-  async submit(batch, _emitted, ctx) {
-    try {
-      await Deno.remove(`${ctx.logsDir}/${batch.id}.rdv`);
-    } catch { /* none yet */ }
+  async submit(batch: Batch): Promise<LocalHandle> {
+    const ctx = this.#ctx;
+    await Deno.remove(`${ctx.logsDir}/${batch.id}.rdv`).catch(() => {});
     const queue = lineQueue();
     const children: Deno.ChildProcess[] = [];
     const drains: Promise<void>[] = [];
@@ -125,12 +127,7 @@ export const localProvider: Provider<LocalHandle> = {
         : ctx.rankCommand;
       const child = new Deno.Command(argv[0], {
         args: argv.slice(1),
-        env: {
-          SCALEBENCH_RANK: String(rank),
-          SCALEBENCH_SPEC_FILE: `${ctx.logsDir}/${batch.id}.spec.json`,
-          SCALEBENCH_TOKEN: ctx.token,
-          SCALEBENCH_WATCH_STDIN: "1",
-        },
+        env: rankEnvironment(batch, ctx, { rank, watchStdin: true }),
         stdin: "piped",
         stdout: "piped",
         stderr: "piped",
@@ -141,8 +138,8 @@ export const localProvider: Provider<LocalHandle> = {
         err: `${ctx.logsDir}/${batch.id}.rank${rank}.err`,
       };
       logs.push(log);
-      drains.push(pump(child.stdout, log.out, rank === 0 ? (l) => queue.push(l) : undefined));
-      drains.push(pump(child.stderr, log.err));
+      drains.push(pumpToFile(child.stdout, log.out, rank === 0 ? (l) => queue.push(l) : undefined));
+      drains.push(pumpToFile(child.stderr, log.err));
     }
     const drained = Promise.all(drains).then(() => queue.end(), () => queue.end());
     const handle: LocalHandle = {
@@ -167,13 +164,12 @@ export const localProvider: Provider<LocalHandle> = {
         }
       })
     );
-    if (!live.has(ctx.runId)) live.set(ctx.runId, new Set());
-    live.get(ctx.runId)!.add(handle);
-    handle.exited.then(() => live.get(ctx.runId)?.delete(handle));
+    this.#live.add(handle);
+    handle.exited.then(() => this.#live.delete(handle));
     return handle;
-  },
+  }
 
-  poll(handle): Promise<JobState> {
+  poll(handle: LocalHandle): Promise<JobState> {
     const nodes = [Deno.hostname()];
     if (handle.cancelled) {
       return Promise.resolve({ state: "cancelled", reason: handle.cancelled, nodes });
@@ -188,45 +184,48 @@ export const localProvider: Provider<LocalHandle> = {
       return Promise.resolve({ state: "succeeded", nodes });
     }
     return Promise.resolve({ state: "running", nodes });
-  },
+  }
 
-  lines(handle) {
+  lines(handle: LocalHandle): AsyncIterable<string> {
     return handle.lines;
-  },
+  }
 
-  async collect(handle): Promise<Collected> {
+  async collect(handle: LocalHandle): Promise<Collected> {
     await handle.exited;
     await handle.drained;
-    const failed = handle.status.map((s, i) => (s && !s.success ? i : -1)).filter((i) => i >= 0);
     const tails = [];
-    for (const i of failed) {
+    for (const [i, s] of handle.status.entries()) {
+      if (!s || s.success) continue;
       const tail = await tailFile(handle.logs[i].err);
       if (tail) tails.push(`rank ${i}: ${tail}`);
     }
-    return {
-      stderrTail: tails.join("\n") || undefined,
-      nodes: [Deno.hostname()],
-      exitCodes: handle.status.map((s) => s?.code ?? null),
-    };
-  },
+    return { stderrTail: tails.join("\n") || undefined, nodes: [Deno.hostname()] };
+  }
 
-  async cancel(handle, reason) {
+  async cancel(handle: LocalHandle, reason: string): Promise<void> {
     handle.cancelled ??= reason;
     for (const c of handle.children) kill(c, "SIGTERM");
     const timer = setTimeout(() => handle.children.forEach((c) => kill(c, "SIGKILL")), 2000);
     await handle.exited;
     clearTimeout(timer);
-  },
+  }
 
-  async cleanup(ctx) {
-    const handles = [...(live.get(ctx.runId) ?? [])];
-    await Promise.all(handles.map((h) => this.cancel(h, "Cleanup")));
-    live.delete(ctx.runId);
-  },
-};
-
-function kill(child: Deno.ChildProcess, signal: Deno.Signal): void {
-  try {
-    child.kill(signal);
-  } catch { /* already exited */ }
+  async close(): Promise<void> {
+    await Promise.all([...this.#live].map((h) => this.cancel(h, "Cleanup")));
+  }
 }
+
+/** The local provider. */
+export const localProvider = defineProvider({
+  name: "local",
+  summary: "Rank processes on this machine",
+  settings: LOCAL_SETTINGS,
+  async open(ctx) {
+    if (!ctx.dryRun && ctx.settings.pin && !(await hasTaskset())) {
+      throw new ValidationError("Flag --pin needs taskset (util-linux), which is not on PATH");
+    }
+    const warning = oversubscription(ctx.plan.points, navigator.hardwareConcurrency || 1);
+    if (warning) ctx.log(warning);
+    return new LocalSession(ctx);
+  },
+});

@@ -5,7 +5,7 @@
  */
 import * as zarr from "zarrita";
 import { assert, assertAlmostEquals, assertEquals } from "../core/_assert.ts";
-import { runInProcess } from "../core/testing.ts";
+import { runInProcess } from "../workloads/testing.ts";
 import { loadWorkload } from "../workloads/mod.ts";
 import { VIS_DEFAULTS, writeVis } from "../workloads/dirty_image/generator.ts";
 import { VisReader } from "../workloads/dirty_image/vis_store.ts";

@@ -1,13 +1,13 @@
 // The shared provider conformance suite, run on the Kubernetes provider through the fake API
 // server (TLS, real client) and the simulated Job controller and kubelet running real ranks.
-import { kubernetesProvider } from "../providers/kubernetes/mod.ts";
+import { PROVIDERS } from "../providers/mod.ts";
 import { startFakeCluster } from "./k8s/cluster.ts";
 import { providerConformance } from "./provider_conformance.ts";
 
 const cluster = await startFakeCluster();
 
 providerConformance({
-  provider: kubernetesProvider,
+  provider: PROVIDERS.kubernetes,
   settings: cluster.settings(),
   assertNothingLeft: () => Promise.resolve(cluster.assertNothingLeft()),
   // the timeout test also bounds pod start: leave room for a loaded machine

@@ -1,25 +1,31 @@
 /**
- * The provider conformance suite: the same end-to-end tests for every provider. A provider's test
- * file calls {@linkcode providerConformance} with its provider, settings and a way to check that a
- * run left nothing behind (processes, jobs, pods).
+ * The provider conformance suite: the definition of "a provider" (docs/architecture.md). The same
+ * end-to-end tests for every provider, built-in or plugin: a provider's test file calls
+ * {@linkcode providerConformance} once with its provider, settings and a way to check that a run
+ * left nothing behind (processes, jobs, pods). Exported as `scalebench/testing`.
  *
  * @module
  */
 import { assert, assertEquals, assertStringIncludes } from "../core/_assert.ts";
+import type { Provider } from "../core/provider.ts";
 import { readRun } from "../core/results.ts";
-import { type RunOptions, runSweep } from "../core/run.ts";
-import type { Provider, Settings } from "../providers/types.ts";
+import { type RunOptions, runSweep, sourceRankCommand } from "../core/run.ts";
+import { planSweep } from "../core/planner.ts";
+import { completeSettings } from "../core/settings.ts";
+import { validateParams } from "../core/workload.ts";
+import { builtinWorkloads } from "../workloads/mod.ts";
 import { type Need, needs } from "./_needs.ts";
 
 /** What the suite needs to know about a provider. */
 export interface ConformanceTarget {
   provider: Provider;
-  settings?: Settings;
+  /** The provider's settings for these runs (the rest take their defaults) */
+  settings?: Record<string, string | number | boolean | string[] | null>;
   /** A reason the suite is not wanted here (an opt-in suite not asked for), or null */
   skip?: string | null;
   /** What the suite needs from the machine (e.g. a Slurm cluster): ignored or, in CI, failed without */
   needs?: Need[];
-  /** Extra run options (poll interval, cores per node…) */
+  /** Extra run options (poll interval, cores per node, rank command…) */
   runOptions?: Partial<RunOptions>;
   /** Throws when anything of run `runId` (in `runDir`) is still alive */
   assertNothingLeft(run: { runId: string; runDir: string }): Promise<void>;
@@ -56,7 +62,7 @@ export async function assertNoRanksLeft(runDir: string, seconds = 5): Promise<vo
 }
 
 /** The fixture workload that crashes, fails checks or hangs on demand. */
-export const FAULTY = new URL("./testdata/workloads/faulty.ts", import.meta.url).href;
+export const FAULTY: string = new URL("./testdata/workloads/faulty.ts", import.meta.url).href;
 
 async function tempDir(): Promise<string> {
   return await Deno.makeTempDir({ prefix: "scalebench-conf-" });
@@ -69,6 +75,7 @@ function options(
 ): RunOptions {
   return {
     provider: target.provider,
+    workloads: builtinWorkloads,
     providerSettings: target.settings,
     output,
     pollInterval: 0.5,
@@ -217,4 +224,74 @@ export function providerConformance(target: ConformanceTarget): void {
     await target.assertNothingLeft(r);
     await Deno.remove(out, { recursive: true });
   });
+
+  test("close() stops a job still running, and a dry run's session starts nothing", async () => {
+    const out = await tempDir();
+    const { session, ctx, batch } = await openSession(target, out, {
+      params: { fault: "hang", rank: 0 },
+    });
+    try {
+      const emitted = await session.emit(batch);
+      for (const [file, text] of Object.entries(emitted.files)) {
+        await Deno.writeTextFile(`${ctx.logsDir}/${file}`, text);
+      }
+      const handle = await session.submit(batch, emitted);
+      assert(handle.jobId, "a job id");
+      const deadline = Date.now() + (target.startSeconds ?? 30) * 1000;
+      while ((await session.poll(handle)).state === "pending" && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    } finally {
+      await session.close();
+    }
+    await session.close(); // twice is fine
+    await target.assertNothingLeft(ctx);
+    const dry = await openSession(target, out, { params: {}, dryRun: true });
+    assert((await dry.session.emit(dry.batch)).dryRun !== undefined, "emit() describes the job");
+    await dry.session.close();
+    await target.assertNothingLeft(dry.ctx);
+    await Deno.remove(out, { recursive: true });
+  });
+}
+
+/** A session of `target` for one batch of the faulty workload at 2 cores (2 ranks). */
+async function openSession(
+  target: ConformanceTarget,
+  out: string,
+  options: { params: Record<string, string | number | boolean>; dryRun?: boolean },
+) {
+  const def = (await builtinWorkloads.load(FAULTY)).definition;
+  const plan = planSweep(def, {
+    workloadRef: FAULTY,
+    provider: target.provider.name,
+    cores: [2],
+    layout: "ranks",
+    coresPerNode: target.runOptions?.coresPerNode ?? 2,
+    reps: 1,
+    warmup: 0,
+    order: "sequential",
+    seed: 1,
+    params: validateParams(def, options.params),
+  });
+  const runId = `conf-${crypto.randomUUID().slice(0, 8)}`;
+  const runDir = `${out}/${runId}`;
+  await Deno.mkdir(`${runDir}/logs`, { recursive: true });
+  const ctx = {
+    runId,
+    runDir,
+    logsDir: `${runDir}/logs`,
+    plan,
+    settings: completeSettings(target.provider.settings, target.settings ?? {}),
+    rankCommand: target.runOptions?.rankCommand ?? sourceRankCommand(),
+    token: crypto.randomUUID(),
+    seed: 1,
+    monitorInterval: 0,
+    rendezvousTimeout: 60,
+    timeout: 0,
+    verbose: false,
+    dryRun: Boolean(options.dryRun),
+    log: () => {},
+  };
+  const session = await target.provider.open(ctx);
+  return { session, ctx, batch: plan.batches[0] };
 }

@@ -5,7 +5,13 @@
  * @module
  */
 import { quote, ValidationError } from "../core/errors.ts";
-import { definitionFromModule, type LoadedWorkload, loadWorkloadFile } from "../core/workload.ts";
+import {
+  definitionFromModule,
+  type LoadedWorkload,
+  loadWorkloadFile,
+  type WorkloadLoader,
+} from "../core/workload.ts";
+import { workerEntry } from "../core/_worker_entry.ts";
 
 /** A built-in workload's loader and the URL of its source file. */
 export interface BuiltinWorkload {
@@ -52,3 +58,10 @@ export async function loadWorkload(ref: string): Promise<LoadedWorkload> {
     }; or give a path to a .ts file)`,
   );
 }
+
+/** The built-in workloads (and users' files by URL), as the loader the driver and ranks are given. */
+export const builtinWorkloads: WorkloadLoader = {
+  load: loadWorkload,
+  names: builtinNames,
+  threadEntry: () => workerEntry("./_thread_entry.ts", { base: import.meta.url, role: "thread" }),
+};

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { JobState } from "../types.ts";
+import type { JobState } from "../../core/provider.ts";
 
 /** What a Slurm command printed. */
 export interface Output {

@@ -3,54 +3,43 @@
  * ranks, like dask-bench's jobqueue cluster: ceil(cores / cores-per-node) nodes, exclusive by
  * default, account, partition, QOS, time limit and memory per node. Inside an allocation
  * (`--within-allocation`, SLURM_JOB_ID set) each point is an `srun` step on part of it instead, with
- * no queue wait between points. State comes from squeue/scontrol; rank 0's output file is tailed for
- * records; Ctrl-C cancels every job of the run.
+ * no queue wait between points (jobs.ts: the two kinds behind one interface). State comes from
+ * squeue/scontrol; a point pending for a reason that means it can never start fails after
+ * `--unschedulable-grace` seconds with Slurm's reason; rank 0's output file is tailed for records;
+ * `close()` cancels every job of the run.
  *
  * @module
  */
 import { ValidationError } from "../../core/errors.ts";
 import { ranksPerNode } from "../../core/planner.ts";
-import type { Batch } from "../../core/types.ts";
-import { makeRankSpec, tailFile } from "../spec.ts";
-import type {
-  Collected,
-  Emitted,
-  JobHandle,
-  JobState,
-  Provider,
-  ProviderContext,
-} from "../types.ts";
 import {
-  hostnames,
-  jobsNamed,
-  jobState,
-  parseSbatch,
-  slurm,
-  slurmUnreachable,
-} from "./commands.ts";
+  type Collected,
+  defineProvider,
+  type Emitted,
+  type JobHandle,
+  type JobState,
+  type ProviderContext,
+  type ProviderSession,
+} from "../../core/provider.ts";
+import { makeRankSpec } from "../../core/provider_util.ts";
+import type { Batch } from "../../core/types.ts";
+import { jobsNamed, parseSbatch, slurm, slurmUnreachable } from "./commands.ts";
+import { BatchJob, failureTails, type SlurmJob, StepJob } from "./jobs.ts";
 import { batchScript, jobName, shq } from "./script.ts";
-import { SLURM_SETTINGS } from "./settings.ts";
+import { SLURM_SETTINGS, type SlurmSettings } from "./settings.ts";
+
+type Ctx = ProviderContext<SlurmSettings>;
 
 interface SlurmHandle extends JobHandle {
-  outDir: string;
-  logsDir: string;
-  /** a step inside an allocation: the srun process */
-  step: Deno.ChildProcess | null;
-  stepStatus: Deno.CommandStatus | null;
-  ended: boolean;
-  nodes: string[];
-  cancelled: string | null;
+  job: SlurmJob;
 }
 
-const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
-const steps = new Map<string, Set<SlurmHandle>>();
-
-function outDirOf(ctx: ProviderContext): string {
-  const dir = ctx.settings.outDir ? String(ctx.settings.outDir) : ctx.logsDir;
+function outDirOf(ctx: Ctx): string {
+  const dir = ctx.settings.outDir ?? ctx.logsDir;
   return new URL(dir, `file://${Deno.cwd()}/`).pathname.replace(/\/$/, "");
 }
 
-function files(batch: Batch, ctx: ProviderContext) {
+function files(batch: Batch, ctx: Ctx) {
   return {
     spec: `${ctx.logsDir}/${batch.id}.spec.json`,
     token: `${ctx.runDir}/.token`,
@@ -59,7 +48,7 @@ function files(batch: Batch, ctx: ProviderContext) {
 }
 
 /** srun's arguments for a step of `batch` inside allocation `allocation`. */
-export function stepArgs(batch: Batch, ctx: ProviderContext, allocation: string): string[] {
+export function stepArgs(batch: Batch, ctx: Ctx, allocation: string): string[] {
   const p = batch.point;
   const out = outDirOf(ctx);
   return [
@@ -116,42 +105,22 @@ async function* tail(path: string, done: () => boolean): AsyncGenerator<string> 
   }
 }
 
-/** The Slurm provider. */
-export const slurmProvider: Provider<SlurmHandle> = {
-  name: "slurm",
-  summary: "A batch job per point on a Slurm cluster (or srun steps inside an allocation)",
-  settings: SLURM_SETTINGS,
+/** A run's Slurm session: its jobs, batch jobs or steps. */
+class SlurmSession implements ProviderSession<SlurmHandle> {
+  #ctx: Ctx;
+  #jobs = new Set<SlurmJob>();
 
-  async validate(ctx) {
-    const why = await slurmUnreachable();
-    if (why) throw new ValidationError(`Provider 'slurm' cannot reach Slurm here: ${why}`);
-    if (ctx.settings.withinAllocation && !ctx.settings.allocation) {
-      throw new ValidationError(
-        "Flag --within-allocation needs an allocation: run inside salloc or sbatch (SLURM_JOB_ID), or give --allocation",
-      );
-    }
-    const source = ctx.settings.envToSource;
-    if (source) {
-      try {
-        await Deno.stat(String(source));
-      } catch {
-        throw new ValidationError(
-          `ENV_TO_SOURCE file '${source}' (--env-to-source) does not exist`,
-        );
-      }
-    }
-    if (ctx.settings.outDir) await Deno.mkdir(outDirOf(ctx), { recursive: true });
-  },
+  constructor(ctx: Ctx) {
+    this.#ctx = ctx;
+  }
 
-  emit(batch, ctx): Promise<Emitted> {
+  emit(batch: Batch): Promise<Emitted> {
+    const ctx = this.#ctx;
     const f = files(batch, ctx);
     const spec = makeRankSpec(batch, ctx, { host: "", port: 0, file: f.rdv });
     const specText = JSON.stringify(spec, null, 2) + "\n";
     if (ctx.settings.withinAllocation) {
-      const argv = [
-        "srun",
-        ...stepArgs(batch, ctx, String(ctx.settings.allocation ?? "$SLURM_JOB_ID")),
-      ];
+      const argv = ["srun", ...stepArgs(batch, ctx, ctx.settings.allocation ?? "$SLURM_JOB_ID")];
       return Promise.resolve({
         files: {
           [`${batch.id}.spec.json`]: specText,
@@ -172,56 +141,37 @@ export const slurmProvider: Provider<SlurmHandle> = {
       files: { [`${batch.id}.spec.json`]: specText, [`${batch.id}.sbatch`]: script },
       dryRun: { script },
     });
-  },
+  }
 
-  async submit(batch, _emitted, ctx) {
+  async submit(batch: Batch): Promise<SlurmHandle> {
+    const ctx = this.#ctx;
     const f = files(batch, ctx);
     await ensureToken(f.token, ctx.token);
-    const base = {
-      batch,
-      outDir: outDirOf(ctx),
-      logsDir: ctx.logsDir,
-      ended: false,
-      nodes: [],
-      cancelled: null,
-      stepStatus: null,
+    const job = ctx.settings.withinAllocation
+      ? await this.#startStep(batch, f)
+      : await this.#sbatch(batch);
+    this.#jobs.add(job);
+    return { batch, jobId: job.id, job };
+  }
+
+  async #startStep(batch: Batch, f: ReturnType<typeof files>): Promise<SlurmJob> {
+    const ctx = this.#ctx;
+    const allocation = ctx.settings.allocation!;
+    await Deno.remove(f.rdv).catch(() => {});
+    const env: Record<string, string> = {
+      SCALEBENCH_SPEC_FILE: f.spec,
+      SCALEBENCH_TOKEN_FILE: f.token,
     };
-    if (ctx.settings.withinAllocation) {
-      await Deno.remove(f.rdv).catch(() => {});
-      const env: Record<string, string> = {
-        SCALEBENCH_SPEC_FILE: f.spec,
-        SCALEBENCH_TOKEN_FILE: f.token,
-      };
-      if (ctx.settings.netInterface) {
-        env.SCALEBENCH_RDV_INTERFACE = String(ctx.settings.netInterface);
-      }
-      const log = await Deno.open(`${ctx.logsDir}/${batch.id}.srun.log`, {
-        write: true,
-        create: true,
-        truncate: true,
-      });
-      const step = new Deno.Command("srun", {
-        args: stepArgs(batch, ctx, String(ctx.settings.allocation)),
-        env,
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const handle: SlurmHandle = {
-        ...base,
-        jobId: `${ctx.settings.allocation}:${batch.id}`,
-        step,
-      };
-      Promise.all([
-        step.stdout.pipeTo(log.writable, { preventClose: true }),
-        step.stderr.pipeTo(log.writable),
-      ])
-        .catch(() => {});
-      step.status.then((s) => (handle.stepStatus = s));
-      if (!steps.has(ctx.runId)) steps.set(ctx.runId, new Set());
-      steps.get(ctx.runId)!.add(handle);
-      return handle;
-    }
+    if (ctx.settings.netInterface) env.SCALEBENCH_RDV_INTERFACE = ctx.settings.netInterface;
+    return new StepJob(`${allocation}:${batch.id}`, {
+      argv: ["srun", ...stepArgs(batch, ctx, allocation)],
+      env,
+      log: `${ctx.logsDir}/${batch.id}.srun.log`,
+    });
+  }
+
+  async #sbatch(batch: Batch): Promise<SlurmJob> {
+    const ctx = this.#ctx;
     const out = await slurm("sbatch", ["--parsable", `${ctx.logsDir}/${batch.id}.sbatch`]);
     const id = out.code === 0 ? parseSbatch(out.stdout) : null;
     if (!id) {
@@ -229,86 +179,67 @@ export const slurmProvider: Provider<SlurmHandle> = {
         `sbatch: ${(out.stderr || out.stdout).trim().split("\n").pop() ?? `exit ${out.code}`}`,
       );
     }
-    return { ...base, jobId: id, step: null };
-  },
+    return new BatchJob(id, {
+      batch,
+      outDir: outDirOf(ctx),
+      graceSeconds: ctx.settings.unschedulableGrace,
+    });
+  }
 
-  async poll(handle): Promise<JobState> {
-    let state: JobState;
-    if (handle.step) {
-      const s = handle.stepStatus;
-      state = handle.cancelled
-        ? { state: "cancelled", reason: handle.cancelled }
-        : !s
-        ? { state: "running" }
-        : s.success
-        ? { state: "succeeded" }
-        : {
-          state: "failed",
-          reason: `srun exited with code ${s.code}${s.signal ? ` (${s.signal})` : ""}`,
-        };
-    } else {
-      const js = await jobState(handle.jobId);
-      if (js.nodelist && !handle.nodes.length && js.state !== "pending") {
-        handle.nodes = await hostnames(js.nodelist);
-      }
-      state = handle.cancelled && !TERMINAL.has(js.state)
-        ? { state: "running", reason: "Cancelling" }
-        : js;
-      delete (state as { nodelist?: string }).nodelist;
-    }
-    if (TERMINAL.has(state.state)) handle.ended = true;
-    return { ...state, nodes: handle.nodes.length ? handle.nodes : undefined };
-  },
+  poll(handle: SlurmHandle): Promise<JobState> {
+    return handle.job.poll();
+  }
 
-  lines(handle) {
-    return tail(`${handle.outDir}/${handle.batch.id}.rank0.out`, () => handle.ended);
-  },
+  lines(handle: SlurmHandle): AsyncIterable<string> {
+    return tail(`${outDirOf(this.#ctx)}/${handle.batch.id}.rank0.out`, () => handle.job.ended);
+  }
 
-  async collect(handle): Promise<Collected> {
-    const tails: string[] = [];
-    for (let r = 0; r < handle.batch.point.ranks; r++) {
-      const t = await tailFile(`${handle.outDir}/${handle.batch.id}.rank${r}.err`, 10);
-      if (t) tails.push(`rank ${r}: ${t}`);
-    }
-    const job = handle.step
-      ? `${handle.logsDir}/${handle.batch.id}.srun.log`
-      : `${handle.outDir}/${handle.batch.id}.job${handle.jobId}.err`;
-    const jt = await tailFile(job, 5);
-    if (jt) tails.push(jt);
-    return {
-      stderrTail: tails.join("\n") || undefined,
-      nodes: handle.nodes.length ? handle.nodes : undefined,
-    };
-  },
+  collect(handle: SlurmHandle): Promise<Collected> {
+    return failureTails(handle.job, { batch: handle.batch, outDir: outDirOf(this.#ctx) });
+  }
 
-  async cancel(handle, reason) {
-    handle.cancelled ??= reason;
-    if (handle.step) {
-      try {
-        handle.step.kill("SIGTERM");
-      } catch { /* exited */ }
-      const t = setTimeout(() => {
-        try {
-          handle.step?.kill("SIGKILL");
-        } catch { /* exited */ }
-      }, 2000);
-      await handle.step.status;
-      clearTimeout(t);
-    } else {
-      await slurm("scancel", [handle.jobId]);
-      for (let i = 0; i < 50; i++) {
-        const s = await jobState(handle.jobId);
-        if (TERMINAL.has(s.state)) break;
-        await sleep(100);
-      }
-    }
-    handle.ended = true;
-  },
+  async cancel(handle: SlurmHandle, reason: string): Promise<void> {
+    await handle.job.cancel(reason);
+  }
 
-  async cleanup(ctx) {
-    for (const h of steps.get(ctx.runId) ?? []) await this.cancel(h, "Cleanup");
-    steps.delete(ctx.runId);
-    const ids = await jobsNamed(jobName(ctx.runId, ""));
+  async close(): Promise<void> {
+    for (const job of this.#jobs) if (!job.ended) await job.cancel("Cleanup");
+    this.#jobs.clear();
+    // the backstop: anything named after the run still queued (a submission cut short)
+    if (this.#ctx.dryRun) return;
+    const ids = await jobsNamed(jobName(this.#ctx.runId, ""));
     if (ids.length) await slurm("scancel", ids);
+  }
+}
+
+async function check(ctx: Ctx): Promise<void> {
+  const why = await slurmUnreachable();
+  if (why) throw new ValidationError(`Provider 'slurm' cannot reach Slurm here: ${why}`);
+  if (ctx.settings.withinAllocation && !ctx.settings.allocation) {
+    throw new ValidationError(
+      "Flag --within-allocation needs an allocation: run inside salloc or sbatch (SLURM_JOB_ID), or give --allocation",
+    );
+  }
+  const source = ctx.settings.envToSource;
+  if (source) {
+    try {
+      await Deno.stat(source);
+    } catch {
+      throw new ValidationError(
+        `ENV_TO_SOURCE file '${source}' (--env-to-source) does not exist`,
+      );
+    }
+  }
+  if (ctx.settings.outDir) await Deno.mkdir(outDirOf(ctx), { recursive: true });
+}
+
+/** The Slurm provider. */
+export const slurmProvider = defineProvider({
+  name: "slurm",
+  summary: "A batch job per point on a Slurm cluster (or srun steps inside an allocation)",
+  settings: SLURM_SETTINGS,
+  async open(ctx) {
+    if (!ctx.dryRun) await check(ctx);
+    return new SlurmSession(ctx);
   },
-};
+});

@@ -9,7 +9,7 @@
 import { quote, ValidationError } from "../../core/errors.ts";
 import type { Batch } from "../../core/types.ts";
 import { ranksPerNode } from "../../core/planner.ts";
-import type { Settings } from "../types.ts";
+import type { SlurmSettings } from "./settings.ts";
 
 /** A word for the shell, single-quoted unless it is plainly safe. */
 export function shq(s: string): string {
@@ -45,7 +45,11 @@ export interface ScriptOptions {
 }
 
 /** The sbatch script of `batch`. */
-export function batchScript(batch: Batch, settings: Settings, options: ScriptOptions): string {
+export function batchScript(
+  batch: Batch,
+  settings: SlurmSettings,
+  options: ScriptOptions,
+): string {
   const p = batch.point;
   const perNode = Math.max(...ranksPerNode(p));
   const out = directivePath(options.outDir, "Job output directory");
@@ -66,7 +70,7 @@ export function batchScript(batch: Batch, settings: Settings, options: ScriptOpt
   if (settings.memPerNode) d.push(`--mem=${settings.memPerNode}G`);
   if (settings.exclusive) d.push("--exclusive");
   if (settings.constraint) d.push(`--constraint=${settings.constraint}`);
-  for (const extra of (settings.sbatchArgs as string[] | null) ?? []) d.push(extra);
+  for (const extra of settings.sbatchArgs) d.push(extra);
   for (const line of d) {
     if (/[\s'"`$\\;]/.test(line.replace(/^--constraint=.*$/, ""))) {
       throw new ValidationError(
@@ -74,7 +78,7 @@ export function batchScript(batch: Batch, settings: Settings, options: ScriptOpt
       );
     }
   }
-  const iface = settings.netInterface ? String(settings.netInterface) : null;
+  const iface = settings.netInterface;
   const lines = [
     "#!/bin/bash",
     ...d.map((x) => `#SBATCH ${x}`),
@@ -83,7 +87,7 @@ export function batchScript(batch: Batch, settings: Settings, options: ScriptOpt
     "set -u",
     'echo "scalebench: host $(hostname) date $(date -Is) job ${SLURM_JOB_ID} nodes ${SLURM_JOB_NODELIST}"',
   ];
-  if (settings.envToSource) lines.push(`source ${shq(String(settings.envToSource))}`);
+  if (settings.envToSource) lines.push(`source ${shq(settings.envToSource)}`);
   lines.push(
     `export SCALEBENCH_SPEC_FILE=${shq(options.specFile)}`,
     `export SCALEBENCH_TOKEN_FILE=${shq(options.tokenFile)}`,

@@ -1,19 +1,18 @@
 /**
- * Settings of the Slurm provider: each with its flag and environment keys — scalebench's own
- * `SCALEBENCH_SLURM_*` first, then dask-bench's `.env` keys.
+ * Settings of the Slurm provider, declared once (core/settings.ts): each with its flag and
+ * environment keys — scalebench's own `SCALEBENCH_SLURM_*` first, then dask-bench's `.env` keys.
  *
  * @module
  */
-import type { SettingSpec } from "../types.ts";
+import { defineSettings, type SettingsOf } from "../../core/settings.ts";
 
-const word = (what: string) => (v: unknown) =>
-  v === null || /^[A-Za-z0-9][\w.,:@+-]*$/.test(String(v))
+const word = (what: string) => (v: string) =>
+  /^[A-Za-z0-9][\w.,:@+-]*$/.test(v)
     ? undefined
     : `expects a Slurm ${what} (letters, digits, . _ - , : @ +)`;
 
 /** Slurm time limits: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS, or UNLIMITED. */
-export function validTimeLimit(v: unknown): string | undefined {
-  if (v === null) return undefined;
+export function validTimeLimit(v: string): string | undefined {
   const ok =
     /^(\d+|\d+:\d{1,2}|\d+:\d{1,2}:\d{1,2}|\d+-\d{1,2}|\d+-\d{1,2}:\d{1,2}|\d+-\d{1,2}:\d{1,2}:\d{1,2}|UNLIMITED|INFINITE)$/
       .test(String(v));
@@ -21,8 +20,8 @@ export function validTimeLimit(v: unknown): string | undefined {
 }
 
 /** An extra sbatch directive: `--key=value` or `--flag`, with no shell or directive metacharacters. */
-export function validDirective(v: unknown): string | undefined {
-  for (const d of (v as string[] | null) ?? []) {
+export function validDirective(v: string[]): string | undefined {
+  for (const d of v) {
     if (!/^--[a-z][a-z0-9-]*(=[\w.,:@%/+=-]+)?$/.test(d)) {
       return `expects sbatch options like --gres=gpu:1 or --hint=nomultithread (got '${d}')`;
     }
@@ -31,9 +30,8 @@ export function validDirective(v: unknown): string | undefined {
 }
 
 /** The Slurm provider's settings. */
-export const SLURM_SETTINGS: readonly SettingSpec[] = [
-  {
-    key: "account",
+export const SLURM_SETTINGS = defineSettings({
+  account: {
     flag: "--account <name>",
     env: ["SCALEBENCH_SLURM_ACCOUNT", "ACCOUNT"],
     type: "string",
@@ -41,8 +39,7 @@ export const SLURM_SETTINGS: readonly SettingSpec[] = [
     help: "Slurm account to charge",
     validate: word("account"),
   },
-  {
-    key: "partition",
+  partition: {
     flag: "--partition <name>",
     env: ["SCALEBENCH_SLURM_PARTITION", "PARTITION"],
     type: "string",
@@ -50,8 +47,7 @@ export const SLURM_SETTINGS: readonly SettingSpec[] = [
     help: "Slurm partition",
     validate: word("partition"),
   },
-  {
-    key: "qos",
+  qos: {
     flag: "--qos <name>",
     env: ["SCALEBENCH_SLURM_QOS"],
     type: "string",
@@ -59,8 +55,7 @@ export const SLURM_SETTINGS: readonly SettingSpec[] = [
     help: "Slurm quality of service",
     validate: word("QOS"),
   },
-  {
-    key: "timeLimit",
+  timeLimit: {
     flag: "--time-limit <hh:mm:ss>",
     env: ["SCALEBENCH_SLURM_TIME_LIMIT", "TIME_LIMIT"],
     type: "string",
@@ -68,38 +63,33 @@ export const SLURM_SETTINGS: readonly SettingSpec[] = [
     help: "Time limit of each job",
     validate: validTimeLimit,
   },
-  {
-    key: "memPerNode",
+  memPerNode: {
     flag: "--mem-per-node <n>",
     env: ["SCALEBENCH_MEM_PER_NODE", "MEM_PER_NODE"],
     type: "int",
     default: null,
     help: "Memory per node: GB on Slurm, Gi on Kubernetes",
-    validate: (v) => (v === null || (v as number) > 0 ? undefined : "expects a number > 0"),
+    validate: (v) => (v > 0 ? undefined : "expects a number > 0"),
   },
-  {
-    key: "exclusive",
+  exclusive: {
     flag: "--no-exclusive",
     env: ["SCALEBENCH_SLURM_EXCLUSIVE"],
     type: "bool",
     default: true,
     help: "Share nodes with other jobs (default: exclusive nodes, like dask-bench)",
   },
-  {
-    key: "constraint",
+  constraint: {
     flag: "--constraint <features>",
     env: ["SCALEBENCH_SLURM_CONSTRAINT"],
     type: "string",
     default: null,
     help: "Node features (sbatch --constraint)",
-    validate: (
-      v,
-    ) => (v === null || /^[\w.,:@&|!*\[\]()-]+$/.test(String(v))
-      ? undefined
-      : "expects sbatch constraint syntax such as 'skylake&ib'"),
+    validate: (v) =>
+      /^[\w.,:@&|!*\[\]()-]+$/.test(v)
+        ? undefined
+        : "expects sbatch constraint syntax such as 'skylake&ib'",
   },
-  {
-    key: "sbatchArgs",
+  sbatchArgs: {
     flag: "--sbatch-arg <option>",
     env: ["SCALEBENCH_SLURM_SBATCH_ARGS"],
     type: "list",
@@ -107,50 +97,53 @@ export const SLURM_SETTINGS: readonly SettingSpec[] = [
     help: "Extra #SBATCH directive, e.g. --gres=gpu:1 (repeatable)",
     validate: validDirective,
   },
-  {
-    key: "outDir",
+  outDir: {
     flag: "--slurm-out-dir <dir>",
     env: ["SCALEBENCH_SLURM_OUT_DIR", "OUT_DIR"],
     type: "string",
     default: null,
     help: "Where job output files go (default: the run's logs/)",
   },
-  {
-    key: "envToSource",
+  envToSource: {
     flag: "--env-to-source <file>",
     env: ["SCALEBENCH_SLURM_ENV_TO_SOURCE", "ENV_TO_SOURCE"],
     type: "string",
     default: null,
     help: "A shell file sourced at the start of every job",
   },
-  {
-    key: "netInterface",
+  netInterface: {
     flag: "--net-interface <name>",
     env: ["SCALEBENCH_NET_INTERFACE", "NET_INTERFACE"],
     type: "string",
     default: null,
     help: "Rendezvous on this network interface's address (e.g. ib0)",
-    validate: (
-      v,
-    ) => (v === null || /^[\w.:-]+$/.test(String(v))
-      ? undefined
-      : "expects an interface name such as ib0"),
+    validate: (v) => (/^[\w.:-]+$/.test(v) ? undefined : "expects an interface name such as ib0"),
   },
-  {
-    key: "withinAllocation",
+  withinAllocation: {
     flag: "--within-allocation",
     env: ["SCALEBENCH_SLURM_WITHIN_ALLOCATION"],
     type: "bool",
     default: false,
     help: "Run points as srun steps inside this salloc/sbatch allocation",
   },
-  {
-    key: "allocation",
+  allocation: {
     flag: "--allocation <job_id>",
     env: ["SCALEBENCH_SLURM_ALLOCATION", "SLURM_JOB_ID"],
     type: "string",
     default: null,
     help: "Job id of the allocation for --within-allocation (default: $SLURM_JOB_ID)",
-    validate: (v) => (v === null || /^\d+$/.test(String(v)) ? undefined : "expects a Slurm job id"),
+    validate: (v) => (/^\d+$/.test(v) ? undefined : "expects a Slurm job id"),
   },
-];
+  unschedulableGrace: {
+    flag: "--unschedulable-grace <s>",
+    env: ["SCALEBENCH_SLURM_UNSCHEDULABLE_GRACE"],
+    type: "float",
+    default: 10,
+    help:
+      "Fail a point after S seconds pending for a reason that means it can never start (ReqNodeNotAvail, PartitionNodeLimit, BadConstraints…)",
+    validate: (v) => (v >= 0 ? undefined : "expects a number ≥ 0"),
+  },
+});
+
+/** The Slurm provider's resolved settings. */
+export type SlurmSettings = SettingsOf<typeof SLURM_SETTINGS>;

@@ -11,7 +11,7 @@ import { createLocalGroup } from "../../core/local_group.ts";
 import type { RankSpec } from "../../core/protocol.ts";
 import type { ParamValues } from "../../core/types.ts";
 import type { RankContext, WorkloadDefinition } from "../../core/workload.ts";
-import { loadWorkload } from "../mod.ts";
+import { builtinWorkloads, loadWorkload } from "../mod.ts";
 
 /** One rank of a test group. */
 export interface TestRank {
@@ -58,7 +58,13 @@ export async function withRanks<T>(
   const group = createLocalGroup(options.ranks);
   const pools = await Promise.all(
     group.map((_, rank) =>
-      ThreadPool.create(ref, { threads, rank, ranks: options.ranks, kernels: def.kernels ?? {} })
+      ThreadPool.create(ref, {
+        threads,
+        rank,
+        ranks: options.ranks,
+        kernels: def.kernels ?? {},
+        entry: builtinWorkloads.threadEntry(),
+      })
     ),
   );
   try {

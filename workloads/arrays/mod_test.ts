@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStringIncludes } from "../../core/_assert.ts";
-import { runInProcess } from "../../core/testing.ts";
+import { runInProcess } from "../testing.ts";
 import { createLocalGroup } from "../../core/local_group.ts";
 import arrays, { type ArrayState, exchangeRows } from "./mod.ts";
 import { runChecked, withRanks } from "./_test_context.ts";

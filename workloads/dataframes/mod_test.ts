@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStringIncludes } from "../../core/_assert.ts";
-import { runInProcess } from "../../core/testing.ts";
+import { runInProcess } from "../testing.ts";
 import { runChecked, withRanks } from "../arrays/_test_context.ts";
 import type { IndexedFrame } from "./kernels.ts";
 import dataframes, { type GroupResult } from "./mod.ts";
