@@ -2,8 +2,9 @@
  * Synthetic visibility stores in the CNGI layout: exact analytic visibilities of point sources,
  * V = Σ S·exp(−2πi(u l + v m + w(n − 1))), for an ALMA-like array as the earth turns, channels
  * evenly spaced around a centre frequency, natural weights in [0.5, 1.5), and flags on a chosen
- * fraction of the samples (plus a tenth of that fraction of whole rows, FLAG_ROW). Flagged samples
- * hold garbage (100 − 50i Jy), so an imager that ignores flags fails the check.
+ * fraction of the samples (plus a tenth of that fraction of whole rows, FLAG_ROW, whose samples are
+ * all flagged in FLAG as well). Flagged samples hold garbage (100 − 50i Jy), so an imager that
+ * ignores flags fails the check.
  *
  * Flags and weights are a hash of (seed, time, baseline, chan, pol): the dataset does not depend
  * on the chunking, and any part of it can be generated alone (e.g. one rank's channels).
@@ -112,7 +113,7 @@ export function hashUnit(seed: number, a: number, b: number, c: number, d: numbe
   return (h >>> 0) / 4294967296;
 }
 
-/** Is sample (t, b, c, p) flagged? Is row (t, b) flagged (FLAG_ROW)? */
+/** Is sample (t, b, c, p) flagged on its own (its row may be flagged too: {@linkcode isRowFlagged})? */
 export function isFlagged(
   opts: { seed: number; flagFraction: number },
   t: number,
@@ -122,7 +123,12 @@ export function isFlagged(
 ): boolean {
   return hashUnit(opts.seed, t, b, c, p) < opts.flagFraction;
 }
-function isRowFlagged(opts: { seed: number; flagFraction: number }, t: number, b: number): boolean {
+/** Is row (t, b) flagged (FLAG_ROW, and every sample of it in FLAG)? */
+export function isRowFlagged(
+  opts: { seed: number; flagFraction: number },
+  t: number,
+  b: number,
+): boolean {
   return hashUnit(opts.seed ^ 0x5bd1e995, t, b, -1, -1) < opts.flagFraction / 10;
 }
 function weightOf(seed: number, t: number, b: number, c: number, p: number): number {
@@ -386,9 +392,10 @@ function makeRowGenerator(opts: VisOptions, geo: { uvw: Float64Array; freqs: Flo
           const at = (((t - box.t0) * box.cb + (b - box.b0)) * box.cc + (c - box.c0)) * box.cp;
           for (let p = box.p0; p < pEnd; p++) {
             const i = at + p - box.p0;
-            const bad = isFlagged(opts, t, b, c, p);
+            // a FLAG_ROW row is flagged in FLAG too: readers that ignore FLAG_ROW (ngCASA) skip it
+            const bad = rowBad || isFlagged(opts, t, b, c, p);
             flag[i] = bad ? 1 : 0;
-            if (bad || rowBad) {
+            if (bad) {
               data[2 * i] = 100;
               data[2 * i + 1] = -50;
             } else if (!cross(p)) {

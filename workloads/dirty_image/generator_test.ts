@@ -4,6 +4,7 @@ import {
   channelFreqs,
   hashUnit,
   isFlagged,
+  isRowFlagged,
   planVis,
   VIS_DEFAULTS,
   type VisOptions,
@@ -56,8 +57,8 @@ Deno.test("writeVis() writes exact point-source visibilities, flags with garbage
     for (let c = 0; c < 7; c++) {
       for (let p = 0; p < 2; p++) {
         const i = (row * 7 + c) * 2 + p;
-        assertEquals(block.flag![i] === 1, isFlagged(OPTS, t, b, c, p));
-        if (block.flag![i] || flagRow[row]) {
+        assertEquals(block.flag![i] === 1, isFlagged(OPTS, t, b, c, p) || flagRow[row] === 1);
+        if (block.flag![i]) {
           assertEquals([block.data[2 * i], block.data[2 * i + 1]], [100, -50]);
           flagged++;
           continue;
@@ -88,6 +89,37 @@ Deno.test("writeVis() writes exact point-source visibilities, flags with garbage
     `${flagged} flagged, ${checked} checked`,
   );
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("writeVis() flags every sample of a FLAG_ROW row in FLAG too (ngCASA reads only FLAG)", async () => {
+  // 50 times × 15 baselines, a row flagged with probability 0.05: ~37 rows
+  const opts = {
+    ...OPTS,
+    times: 50,
+    chunks: [50, 15, 7, 2] as VisOptions["chunks"],
+    flagFraction: 0.5,
+  };
+  const dir = await Deno.makeTempDir();
+  try {
+    await writeVis(new DirectoryStore(dir), opts);
+    const r = await VisReader.open(dir);
+    const flagRow = (await r.readFlagRow())!;
+    const block = await r.readBlock(0, 7);
+    let rows = 0;
+    for (let row = 0; row < 50 * 15; row++) {
+      assertEquals(flagRow[row] === 1, isRowFlagged(opts, Math.floor(row / 15), row % 15));
+      if (!flagRow[row]) continue;
+      rows++;
+      const samples = block.flag!.subarray(row * 14, (row + 1) * 14);
+      assertEquals([...samples], new Array(14).fill(1), `FLAG of row ${row}`);
+      for (let i = row * 14; i < (row + 1) * 14; i++) {
+        assertEquals([block.data[2 * i], block.data[2 * i + 1]], [100, -50]);
+      }
+    }
+    assert(rows >= 10, `only ${rows} rows flagged`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("writeVis() with channels writes only the chunks of those channels", async () => {
@@ -126,7 +158,7 @@ print(json.dumps({"dims": dict(ds.DATA.sizes), "dtype": str(v.dtype), "re": floa
     for (let b = 0; b < 15; b++) {
       for (let c = 0; c < 7; c++) {
         for (let p = 0; p < 2; p++) {
-          nflag += isFlagged(OPTS, t, b, c, p) ? 1 : 0;
+          nflag += isFlagged(OPTS, t, b, c, p) || isRowFlagged(OPTS, t, b) ? 1 : 0;
         }
       }
     }
