@@ -351,21 +351,23 @@ async function execute(
   },
 ): Promise<RunResult> {
   const { ctx, config, batches, resumed } = args;
+  // the run directory exists when the session opens (a provider may keep files there)
+  const store = resumed ?? await RunStore.create(
+    config.output,
+    newManifest(options, { ...args, sha256: await sha256File(args.loaded.sourceUrl) }),
+  );
   let session: ProviderSession;
   try {
     session = await options.provider.open(ctx);
   } catch (err) {
-    resumed?.close();
+    store.close();
+    // a new run refused before anything ran leaves no directory behind
+    if (!resumed) await Deno.remove(store.dir, { recursive: true }).catch(() => {});
     throw err;
   }
-  let store: RunStore | null = resumed;
   let outcome: SweepOutcome | null = null;
   let failure: unknown = null;
   try {
-    store ??= await RunStore.create(
-      config.output,
-      newManifest(options, { ...args, sha256: await sha256File(args.loaded.sourceUrl) }),
-    );
     if (resumed) await markResumed(resumed, batches, config);
     outcome = await executeSweep({
       session,
@@ -387,7 +389,6 @@ async function execute(
       failure ??= err;
     }
   }
-  if (!store) throw failure;
   try {
     const { observations, failed } = await countObservations(store.dir);
     const status: RunStatus = options.signal?.aborted || outcome?.interrupted
