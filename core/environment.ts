@@ -15,7 +15,24 @@ function cpuModel(): string | null {
   }
 }
 
-/** Describe this machine. */
+/** The git commit (and whether the tree has changes) of `dir`, or null outside a checkout. */
+export function gitCommit(dir?: string): { commit: string; dirty: boolean } | null {
+  const git = (args: string[]) => {
+    try {
+      const out = new Deno.Command("git", { args, cwd: dir, stdout: "piped", stderr: "null" })
+        .outputSync();
+      return out.success ? new TextDecoder().decode(out.stdout).trim() : null;
+    } catch {
+      return null; // no git, or not permitted
+    }
+  };
+  const commit = git(["rev-parse", "HEAD"]);
+  if (!commit || !/^[0-9a-f]{40,64}$/.test(commit)) return null;
+  const status = git(["status", "--porcelain", "--untracked-files=no"]);
+  return { commit, dirty: !!status };
+}
+
+/** Describe this machine (and the git commit of the working directory, when there is one). */
 export function captureEnvironment(): EnvironmentInfo {
   let memory: number | null = null;
   try {
@@ -30,6 +47,7 @@ export function captureEnvironment(): EnvironmentInfo {
     deno: Deno.version.deno,
     v8: Deno.version.v8,
     scalebench: VERSION,
+    git: gitCommit(),
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * Number formatting shared by the HTML, Markdown and terminal-like outputs. Deterministic (no
- * locale): `–` for missing values.
+ * locale). One notation for a value with its interval everywhere, `0.17 [0.13, 0.33]`, with the
+ * digits the interval's width supports; `–` only where the caller has no better reason to show.
  *
  * @module
  */
@@ -71,11 +72,68 @@ export function fmtDuration(s: number | null | undefined): string {
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, "0")} min`;
 }
 
-/** An estimate with its uncertainty: `0.2003 ± 0.0051`. */
-export function fmtEstimate(
+/** An interval as the statistics give it: a `[lo, hi]` pair or `{lo, hi, level?, method?}`. */
+export type IntervalLike =
+  | readonly [number, number]
+  | { lo: number; hi: number; level?: number; method?: string }
+  | null
+  | undefined;
+
+/** The bounds of an interval, or null when it is missing or not finite. */
+export function bounds(ci: IntervalLike): [number, number] | null {
+  if (!ci) return null;
+  const [lo, hi] = Array.isArray(ci) ? ci : [(ci as { lo: number }).lo, (ci as { hi: number }).hi];
+  return finite(lo) && finite(hi) ? [Math.min(lo, hi), Math.max(lo, hi)] : null;
+}
+
+/** Decimal places that show two significant digits of `halfWidth` (negative: round to tens…). */
+export function decimalsFor(halfWidth: number): number {
+  return 1 - Math.floor(Math.log10(halfWidth));
+}
+
+/** `x` rounded to `decimals` places (negative: to 10^-decimals), large integers grouped. */
+export function fmtFixed(x: number, decimals: number): string {
+  if (decimals >= 0) {
+    const s = x.toFixed(Math.min(decimals, 12));
+    return Number(s) === 0 ? s.replace("-", "") : s;
+  }
+  const f = 10 ** -decimals;
+  const r = Math.round(x / f) * f;
+  return (r < 0 ? "-" : "") + group(Math.abs(r).toFixed(0));
+}
+
+/** `digits` significant digits (3 by default); large integers keep their digits. */
+export function fmtSig(x: number | null | undefined, digits = 3): string {
+  if (!finite(x)) return NA;
+  if (x === 0) return "0";
+  const ax = Math.abs(x);
+  if (ax < 1e-4 || ax >= 1e9) return x.toExponential(digits - 1);
+  return fmtFixed(x, Math.max(-12, digits - 1 - Math.floor(Math.log10(ax))));
+}
+
+/**
+ * A value with its interval in one notation everywhere, `0.17 [0.13, 0.33]`: the digits follow
+ * the interval's half-width (two significant digits of it), never more than the value's 6
+ * significant digits. Without an interval: `digits` significant digits.
+ */
+export function fmtInterval(
   value: number | null | undefined,
-  se: number | null | undefined,
+  ci: IntervalLike,
+  options: { digits?: number; unit?: string } = {},
 ): string {
   if (!finite(value)) return NA;
-  return finite(se) ? `${fmtNum(value, 4)} ± ${fmtNum(se, 2)}` : fmtNum(value, 4);
+  const u = options.unit ? ` ${options.unit}` : "";
+  const b = bounds(ci);
+  if (!b) return fmtSig(value, options.digits ?? 3) + u;
+  const h = (b[1] - b[0]) / 2;
+  const most = 5 - Math.floor(Math.log10(Math.max(Math.abs(value), 1e-300)));
+  const d = h > 0
+    ? Math.min(decimalsFor(h), most)
+    : Math.min(most, 3 - 1 - Math.floor(Math.log10(Math.abs(value) || 1)));
+  return `${fmtFixed(value, d)} [${fmtFixed(b[0], d)}, ${fmtFixed(b[1], d)}]${u}`;
+}
+
+/** A confidence level as `95 %`. */
+export function fmtLevel(level: number | null | undefined): string {
+  return finite(level) ? `${Number((level * 100).toPrecision(3))} %` : "95 %";
 }

@@ -6,11 +6,12 @@
  * @module
  */
 import { markup, type SafeHtml } from "./_escape.ts";
-import { fmtBytes, fmtDuration, fmtEstimate, fmtTime } from "./_format.ts";
-import { badge, type Crumb, figure, page } from "./_page.ts";
+import { type FigureFile, FigureSet } from "./_figures.ts";
+import { fmtBytes, fmtDuration, fmtInterval, fmtTime } from "./_format.ts";
+import { badge, type Crumb, page } from "./_page.ts";
 import type { OpAnalysis, RunAnalysis } from "./model.ts";
-import { breakdownPlot, color, overviewPlot, speedupPlot, timePlot } from "./plots.ts";
-import { monitorPlots } from "./plots_monitor.ts";
+import { measured, opChart, overviewChart, seriesStyle } from "./plots.ts";
+import { monitorCharts } from "./plots_monitor.ts";
 import { failuresTable, fitsTable, metaList, timingTable } from "./tables.ts";
 import type { Json } from "../core/types.ts";
 
@@ -65,6 +66,14 @@ function header(a: RunAnalysis): SafeHtml {
         }, ${env.os}; Deno ${env.deno}, scalebench ${env.scalebench}`
         : null,
     ],
+    [
+      "Git commit",
+      env?.git
+        ? markup`<code>${env.git.commit}</code>${
+          env.git.dirty ? " (with uncommitted changes)" : ""
+        }`
+        : null,
+    ],
     ["Started", s.startedAt ? fmtTime(s.startedAt) : null],
     ["Ended", s.endedAt ? `${fmtTime(s.endedAt)} (${fmtDuration(dur)})` : null],
     ["Status", s.status ? statusBadge(s.status) : null],
@@ -88,83 +97,119 @@ function cards(a: RunAnalysis): SafeHtml {
   }${
     fit
       ? card(
-        a.src.mode === "weak" ? `Gustafson s′ (${first!.op})` : `Amdahl s (${first!.op})`,
-        fmtEstimate(fit.value, fit.se),
+        a.src.mode === "weak"
+          ? `Gustafson s′ [95 % CI] (${first!.op})`
+          : `Amdahl s [95 % CI] (${first!.op})`,
+        fmtInterval(fit.value, fit.ci),
       )
       : ""
   }</div>`;
 }
 
-function measured(o: OpAnalysis): boolean {
-  return o.points.some((p) => p.summary && p.summary.median > 0);
+function hasData(o: OpAnalysis): boolean {
+  return measured(o).length > 0;
 }
 
-function opSection(o: OpAnalysis, i: number, a: RunAnalysis): SafeHtml {
-  const c = color(i);
+function opSection(o: OpAnalysis, i: number, a: RunAnalysis, figs: FigureSet): SafeHtml {
+  const st = seriesStyle(i);
   const mode = a.src.mode;
   const plots: SafeHtml[] = [];
-  if (measured(o)) {
-    const t = timePlot(o, mode, c);
-    plots.push(figure("Time vs cores (log-log)", t.svg, t.note));
-    if (o.points.filter((p) => p.summary).length > 1) {
-      plots.push(figure(
-        mode === "weak" ? "Weak-scaling efficiency" : "Speedup vs ideal",
-        speedupPlot(o, mode, c),
-      ));
-    }
+  const id = `${o.op}`;
+  const t = opChart(o, "time", { mode, style: st });
+  if (t) plots.push(figs.add(`time ${id}`, `${o.op}: time vs cores (log–log)`, t.chart, t.note));
+  const sp = opChart(o, "speedup", { mode, style: st });
+  if (sp) {
+    plots.push(figs.add(
+      `speedup ${id}`,
+      `${o.op}: ${mode === "weak" ? "scaled speedup" : "speedup"} vs cores (log–log)`,
+      sp.chart,
+    ));
+  }
+  const ef = opChart(o, "efficiency", { mode, style: st });
+  if (ef) {
+    plots.push(figs.add(
+      `efficiency ${id}`,
+      `${o.op}: ${mode === "weak" ? "weak-scaling" : "parallel"} efficiency`,
+      ef.chart,
+    ));
   }
   return markup`<section id="op-${i + 1}">
-<h3><span class="swatch" style="background:${c};margin-left:0"></span>${o.op}${
-    o.unit ? markup` <span class="sub">· rate in ${o.unit}</span>` : ""
-  }</h3>
+<h3>${o.op}${o.unit ? markup` <span class="sub">· rate in ${o.unit}</span>` : ""}</h3>
 ${timingTable(o, mode)}
 ${plots.length ? markup`<div class="plots">${plots}</div>` : ""}
 </section>`;
 }
 
-/** Render the page of one run. `indexHref` links back to the index (relative). */
-export function renderRunPage(a: RunAnalysis, options: { indexHref?: string } = {}): string {
+/** Options of {@linkcode renderRunPage}. */
+export interface RunPageOptions {
+  /** Link back to the index (relative) */
+  indexHref?: string;
+  /** Name of the page's figure folder (default `run`) */
+  stem?: string;
+  /** Link a PNG beside each figure's SVG */
+  png?: boolean;
+  /** Extra links of the breadcrumb bar, after the index (e.g. the workload's history) */
+  crumbs?: Crumb[];
+}
+
+/** Render the page of one run and its figures. */
+export function renderRunPage(
+  a: RunAnalysis,
+  options: RunPageOptions = {},
+): { html: string; figures: FigureFile[] } {
   const s = a.src;
   const mode = s.mode;
-  const series = a.ops.map((op, i) => ({ name: op.op, color: color(i), op }));
-  const withData = series.filter((x) => measured(x.op));
-  const multiPoint = withData.some((x) => x.op.points.filter((p) => p.summary).length > 1);
+  const figs = new FigureSet(options.stem ?? "run", { context: s.label, png: options.png });
+  const series = a.ops.map((op, i) => ({ name: op.op, style: seriesStyle(i), op }));
+  const withData = series.filter((x) => hasData(x.op));
+  const multiPoint = withData.some((x) => measured(x.op).length > 1);
   const overview: SafeHtml[] = [];
   if (withData.length > 1) {
-    overview.push(
-      figure("Time vs cores, all operations (log-log)", overviewPlot(withData, "time", mode)),
-    );
-  }
-  if (multiPoint && withData.length > 1) {
-    overview.push(figure(
-      mode === "weak" ? "Scaled speedup k·t₀/tₖ" : "Speedup",
-      overviewPlot(withData, "speedup", mode),
+    overview.push(figs.add(
+      "overview time",
+      "Median time vs cores, all operations (log–log)",
+      overviewChart(withData, "time", mode),
     ));
+    if (multiPoint) {
+      overview.push(figs.add(
+        "overview speedup",
+        mode === "weak" ? "Scaled speedup k·t₀/tₖ, all operations" : "Speedup, all operations",
+        overviewChart(withData, "speedup", mode),
+      ));
+      overview.push(figs.add(
+        "overview efficiency",
+        mode === "weak"
+          ? "Weak-scaling efficiency t₀/tₖ, all operations"
+          : "Parallel efficiency, all operations",
+        overviewChart(withData, "efficiency", mode),
+      ));
+    }
   }
-  if (multiPoint) {
-    overview.push(figure(
-      mode === "weak" ? "Weak-scaling efficiency t₀/tₙ" : "Parallel efficiency",
-      overviewPlot(withData, "efficiency", mode),
-    ));
-  }
-  if (withData.length > 1) {
-    overview.push(figure("Per-operation breakdown", breakdownPlot(withData)));
-  }
-  const mon = monitorPlots(s.monitor, s.observations, {
-    domain: series.map((x) => x.name),
-    range: series.map((x) => x.color),
-  });
   const empty = a.counts.total === 0;
   const toc: [string, string][] = [];
   if (overview.length) toc.push(["overview", "Overview"]);
   if (multiPoint) toc.push(["fits", "Scaling-law fits"]);
   a.ops.forEach((o, i) => toc.push([`op-${i + 1}`, o.op]));
-  if (mon.rss) toc.push(["monitoring", "Memory and CPU"]);
+  const opsHtml = a.ops.map((o, i) => opSection(o, i, a, figs));
+  const mon = monitorCharts(
+    s.monitor,
+    s.observations,
+    series.map((x) => ({ name: x.name, color: x.style.color })),
+  );
+  const monHtml = mon
+    ? markup`<h2 id="monitoring">Memory and CPU over time</h2>
+<p class="sub">Shaded: operation phases; vertical lines mark the start of each scale point.</p>
+<div class="plots">${figs.add("memory", "Resident memory per rank", mon.rss, mon.note)}${
+      figs.add("cpu", "CPU per rank", mon.cpu, mon.note)
+    }</div>`
+    : "";
+  if (mon) toc.push(["monitoring", "Memory and CPU"]);
   if (a.failures.length) toc.push(["failures", "Failed observations"]);
-  const crumbs: Crumb[] = [{ href: options.indexHref ?? null, label: "Report" }, {
-    href: null,
-    label: s.label,
-  }];
+  const crumbs: Crumb[] = [
+    { href: options.indexHref ?? null, label: "Report" },
+    ...(options.crumbs ?? []),
+    { href: null, label: s.label },
+  ];
   const body = markup`<h1>${s.workload}${statusBadge(s.status)}</h1>
 <p class="sub">${s.summary ?? ""}${s.summary ? " · " : ""}${s.label}</p>
 ${header(a)}
@@ -204,31 +249,22 @@ ${
   }
 ${
     multiPoint
-      ? markup`<h2 id="fits">Scaling-law fits</h2>${fitsTable(a.ops.filter(measured), mode)}
+      ? markup`<h2 id="fits">Scaling-law fits</h2>${fitsTable(a.ops.filter(hasData), mode)}
 <p class="sub">Fitted to the medians${
         mode === "weak" ? "; Gustafson on the scaled speedup k·t₀/tₖ" : ""
-      }; k and N count cores relative to the smallest point. The fit curves are drawn on each
-operation's plots.</p>`
+      }; k and N count cores relative to the smallest point. Each operation's figures draw the
+fitted curves, shaded by the interval of the serial fraction.</p>`
       : ""
   }
-${a.ops.length ? markup`<h2>Operations</h2>${a.ops.map((o, i) => opSection(o, i, a))}` : ""}
-${
-    mon.rss
-      ? markup`<h2 id="monitoring">Memory and CPU over time</h2>
-<p class="legend">Shaded: operation phases${
-        series.map((x) =>
-          markup`<span class="swatch" style="background:${x.color}"></span>${x.name}`
-        )
-      }; vertical lines mark each scale point's start.</p>
-<div class="plots">${figure("Resident memory per rank", mon.rss, mon.note)}${
-        figure("CPU per rank", mon.cpu)
-      }</div>`
-      : ""
-  }
+${a.ops.length ? markup`<h2>Operations</h2>${opsHtml}` : ""}
+${monHtml}
 ${
     a.failures.length
       ? markup`<h2 id="failures">Failed observations</h2>${failuresTable(a.failures)}`
       : ""
   }`;
-  return page({ title: `${s.workload} — ${s.label} · scalebench`, crumbs, body });
+  return {
+    html: page({ title: `${s.workload} — ${s.label} · scalebench`, crumbs, body }),
+    figures: figs.files,
+  };
 }

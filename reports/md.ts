@@ -4,7 +4,9 @@
  *
  * @module
  */
-import { fmtBytes, fmtCount, fmtEstimate, fmtNum, fmtPct, fmtSeconds, NA } from "./_format.ts";
+import { bounds, fmtBytes, fmtCount, fmtInterval, fmtPct, fmtSig, NA } from "./_format.ts";
+import { pairSentence, runNames } from "./html_compare.ts";
+import { karpFlattText } from "./tables.ts";
 import type { Comparison } from "./compare.ts";
 import type { OpAnalysis, RunAnalysis } from "./model.ts";
 
@@ -34,24 +36,20 @@ function table(head: string[], rows: string[][], align: ("l" | "r")[]): string[]
 function opTable(o: OpAnalysis, mode: string): string[] {
   const head = [
     "cores",
-    "nodes",
-    "ranks",
-    "threads",
+    "nodes × ranks × threads",
     "reps",
-    "median s",
-    "mean s",
-    "min s",
-    "max s",
-    "std s",
-    "95 % CI",
-    "CV",
-    mode === "weak" ? "scaled speedup" : "speedup",
+    "median [95 % CI] (s)",
+    "min – max (s)",
+    "CV (%)",
+    mode === "weak" ? "scaled speedup (×)" : "speedup (×)",
     "efficiency",
-    "memory",
-    "size",
-    `rate${o.unit ? ` (${mdEsc(o.unit)})` : ""}`,
+    "Karp–Flatt e",
+    "peak memory",
+    "problem size",
+    `rate (${o.unit ? mdEsc(o.unit) : "–"})`,
     "flags",
   ];
+  const base = o.points.find((p) => p.summary && p.summary.median > 0);
   const rows = o.points.map((p) => {
     const s = p.summary;
     const flags = [
@@ -59,25 +57,22 @@ function opTable(o: OpAnalysis, mode: string): string[] {
       s?.outliers.some(Boolean) ? `${s.outliers.filter(Boolean).length} outlier(s)` : "",
       p.failed ? `${p.failed} failed` : "",
     ].filter(Boolean).join(", ");
-    const n = (x: number | null) => (x === null ? NA : String(x));
+    const n = (x: number | null) => (x === null ? "?" : String(x));
+    const ci = s ? bounds(s.ci) : null;
+    const isBase = p === base;
     return [
       String(p.cores),
-      n(p.nodes),
-      n(p.ranks),
-      n(p.threads),
-      p.imported ? NA : String(s?.n ?? 0),
-      s ? `**${fmtSeconds(s.median)}**` : NA,
-      fmtSeconds(s?.mean),
-      fmtSeconds(s?.min),
-      fmtSeconds(s?.max),
-      fmtSeconds(s?.std),
-      s?.ci95 ? `${fmtSeconds(s.ci95[0])} – ${fmtSeconds(s.ci95[1])}` : NA,
-      fmtPct(s?.cv),
-      fmtNum(p.speedup, 3),
-      fmtPct(p.efficiency, 0),
-      fmtBytes(p.peakRss),
-      fmtCount(p.size),
-      fmtNum(p.rate, 4),
+      `${n(p.nodes)} × ${n(p.ranks)} × ${n(p.threads)}`,
+      p.imported ? "imported" : String(s?.n ?? 0),
+      s ? `**${fmtInterval(s.median, ci)}**${ci ? "" : ` _(n = ${s.n}: no CI)_`}` : "_no data_",
+      s ? `${fmtSig(s.min, 3)} – ${fmtSig(s.max, 3)}` : NA,
+      s ? fmtPct(s.cv) : NA,
+      isBase ? "_baseline_" : fmtInterval(p.speedup, p.intervals?.speedup),
+      isBase ? "_baseline_" : fmtInterval(p.efficiency, p.intervals?.efficiency),
+      isBase ? "_baseline_" : fmtInterval(p.karpFlatt, p.intervals?.karpFlatt),
+      p.peakRss === null ? "_not recorded_" : fmtBytes(p.peakRss),
+      p.size === null ? "_not recorded_" : fmtCount(p.size),
+      p.rate === null ? "_no metric_" : fmtSig(p.rate, 3),
       flags,
     ];
   });
@@ -88,31 +83,37 @@ function fitsLines(ops: OpAnalysis[], mode: string): string[] {
   const rows = ops.filter((o) => o.fits.amdahl || o.fits.gustafson || o.fits.usl).map((o) => {
     const f = o.fits;
     const s = mode === "weak" ? f.gustafson?.s : f.amdahl?.s;
+    const k = new Set(o.points.filter((p) => p.summary).map((p) => p.cores)).size;
+    const uslWhy = `_needs ≥ 3 core counts (has ${k})_`;
     return [
       mdEsc(o.op),
-      s ? fmtEstimate(s.value, s.se) : NA,
-      f.usl ? fmtEstimate(f.usl.sigma.value, f.usl.sigma.se) : NA,
-      f.usl ? fmtEstimate(f.usl.kappa.value, f.usl.kappa.se) : NA,
-      f.usl?.peakCores ? fmtNum(f.usl.peakCores, 3) : NA,
+      s ? fmtInterval(s.value, s.ci) : "_no fit_",
+      karpFlattText(f) ?? "_baseline only_",
+      f.usl ? fmtInterval(f.usl.sigma.value, f.usl.sigma.ci) : uslWhy,
+      f.usl ? fmtInterval(f.usl.kappa.value, f.usl.kappa.ci) : uslWhy,
+      f.usl
+        ? (f.usl.peakCores ? `${fmtSig(f.usl.peakCores, 2)} cores` : "_no peak (κ ≤ 0)_")
+        : uslWhy,
       f.method,
     ];
   });
   if (!rows.length) return [];
   return [
     "",
-    "**Scaling-law fits**",
+    "**Scaling-law fits** (value [95 % CI])",
     "",
     ...table(
       [
         "operation",
         mode === "weak" ? "Gustafson s′" : "Amdahl s",
+        "Karp–Flatt e",
         "USL σ",
         "USL κ",
-        "USL N*",
-        "uncertainty",
+        "USL peak N*",
+        "interval from",
       ],
       rows,
-      ["l", "r", "r", "r", "r", "l"],
+      ["l", "r", "r", "r", "r", "r", "l"],
     ),
   ];
 }
@@ -150,31 +151,33 @@ export function renderMarkdown(runs: RunAnalysis[], comparisons: Comparison[]): 
   }
   for (const c of comparisons) {
     out.push(`## Comparison: ${mdEsc(c.workload)}`, "");
-    for (const p of c.pairs) {
-      out.push(
-        `B = ${mdEsc(p.b.src.label)} vs A = ${mdEsc(p.a.src.label)}: B faster at ${p.wins.B}, ` +
-          `A faster at ${p.wins.A}, indistinguishable at ${p.wins.tie} points.`,
-        "",
-      );
+    const names = runNames(c.runs);
+    for (const [j, p] of c.pairs.entries()) {
+      const pn: [string, string] = [names[0], names[j + 1]];
+      out.push(`B = ${mdEsc(pn[1])} vs A = ${mdEsc(pn[0])}: ${mdEsc(pairSentence(p, pn))}`, "");
       const rows = p.ops.flatMap((o) =>
         o.rows.map((r) => [
           mdEsc(o.op),
           String(r.cores),
-          fmtSeconds(r.a),
-          fmtSeconds(r.b),
-          fmtNum(r.ratio, 3),
-          r.faster === "tie" ? "≈" : r.faster === "A" ? "A" : "B",
+          fmtInterval(r.a, r.aCi),
+          fmtInterval(r.b, r.bCi),
+          fmtInterval(r.ratio, r.ratioCi),
+          r.faster === "tie" ? "no clear difference" : r.faster,
         ])
       );
       out.push(
-        ...table(["operation", "cores", "A median s", "B median s", "B/A", "faster"], rows, [
-          "l",
-          "r",
-          "r",
-          "r",
-          "r",
-          "l",
-        ]),
+        ...table(
+          [
+            "operation",
+            "cores",
+            "A: median [95 % CI] (s)",
+            "B: median [95 % CI] (s)",
+            "B/A [95 % CI] (×)",
+            "faster",
+          ],
+          rows,
+          ["l", "r", "r", "r", "r", "l"],
+        ),
         "",
       );
     }

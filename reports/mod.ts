@@ -1,25 +1,24 @@
 /**
- * Reports: static HTML sites (index, one page per run, comparison pages), Markdown, CSV and
- * JSON exports of scalebench runs, dask-bench CSVs and hyperfine JSON files.
+ * Reports: static HTML sites (index, one page per run, per workload a history page and a
+ * provider comparison, every figure also as SVG/PNG), Markdown, CSV and JSON exports (each with
+ * a schema of its columns) of scalebench runs, dask-bench CSVs and hyperfine JSON files.
  *
  * @module
  */
 import { errorMessage, quote, ValidationError } from "../core/errors.ts";
-import { slug } from "./_escape.ts";
 import { compareRuns } from "./compare.ts";
-import { renderCsv } from "./csv.ts";
-import { renderComparePage } from "./html_compare.ts";
-import { renderIndexPage } from "./html_index.ts";
-import { renderRunPage } from "./html_run.ts";
-import { renderJson } from "./json.ts";
+import { csvSchema, renderCsv } from "./csv.ts";
+import { jsonSchema, renderJson } from "./json.ts";
 import { loadInputs } from "./load.ts";
 import { renderMarkdown } from "./md.ts";
-import { analyzeRun, type RunAnalysis } from "./model.ts";
+import { analyzeRun } from "./model.ts";
+import { expandInputs, writeSite } from "./site.ts";
 
 export { analyzeRun, type RunAnalysis, type RunSource } from "./model.ts";
 export { loadInput, loadInputs } from "./load.ts";
 export { compareRuns } from "./compare.ts";
 export { type Fits, fitScaling } from "./fits.ts";
+export { expandInputs, type SiteOptions, type SiteResult, writeSite } from "./site.ts";
 
 /** Output formats of {@linkcode writeReport}. */
 export const FORMATS = ["html", "md", "csv", "json"] as const;
@@ -30,6 +29,10 @@ export type ReportFormat = (typeof FORMATS)[number];
 export interface ReportOptions {
   outDir: string;
   format?: ReportFormat;
+  /** HTML: also write a PNG of every figure (beside its SVG) */
+  png?: boolean;
+  /** HTML: ignore the cache of an earlier build and render every page */
+  rebuild?: boolean;
   onWarning?: (m: string) => void;
 }
 
@@ -45,17 +48,6 @@ function join(dir: string, name: string): string {
   return dir.endsWith("/") ? dir + name : `${dir}/${name}`;
 }
 
-function uniqueNames(runs: RunAnalysis[]): string[] {
-  const used = new Set<string>();
-  return runs.map((r) => {
-    const base = `run-${slug(r.src.id)}`;
-    let name = base, i = 2;
-    while (used.has(name)) name = `${base}-${i++}`;
-    used.add(name);
-    return `${name}.html`;
-  });
-}
-
 /**
  * Write a report of `inputs` (run directories, dask-bench CSVs, hyperfine JSONs) into
  * `options.outDir`. Returns the files written and the index (index.html, or the single
@@ -64,9 +56,17 @@ function uniqueNames(runs: RunAnalysis[]): string[] {
 export async function writeReport(
   inputs: string[],
   options: ReportOptions,
-): Promise<{ files: string[]; index: string }> {
+): Promise<{ files: string[]; index: string; figures?: string[]; rendered?: string[] }> {
   const format = parseFormat(options.format ?? "html");
-  const sources = await loadInputs(inputs, { onWarning: options.onWarning });
+  if (format === "html") {
+    return await writeSite(inputs, {
+      outDir: options.outDir,
+      png: options.png,
+      rebuild: options.rebuild,
+      onWarning: options.onWarning,
+    });
+  }
+  const sources = await loadInputs(await expandInputs(inputs), { onWarning: options.onWarning });
   const runs = sources.map((s) => analyzeRun(s));
   const comparisons = compareRuns(runs);
   try {
@@ -91,27 +91,12 @@ export async function writeReport(
     const index = await write("report.md", renderMarkdown(runs, comparisons));
     return { files, index };
   }
-  if (format === "csv") return { files, index: await write("report.csv", renderCsv(runs)) };
-  if (format === "json") {
-    return { files, index: await write("report.json", renderJson(runs, comparisons)) };
+  if (format === "csv") {
+    const index = await write("report.csv", renderCsv(runs));
+    await write("report.csv-metadata.json", csvSchema());
+    return { files, index };
   }
-  const runHrefs = uniqueNames(runs);
-  for (let i = 0; i < runs.length; i++) {
-    await write(runHrefs[i], renderRunPage(runs[i], { indexHref: "index.html" }));
-  }
-  const cmpLinks: { cmp: (typeof comparisons)[number]; href: string }[] = [];
-  const usedCmp = new Set<string>();
-  for (const cmp of comparisons) {
-    let href = `compare-${slug(cmp.workload)}.html`, i = 2;
-    while (usedCmp.has(href)) href = `compare-${slug(cmp.workload)}-${i++}.html`;
-    usedCmp.add(href);
-    const hrefs = cmp.runs.map((r) => runHrefs[runs.indexOf(r)]);
-    await write(href, renderComparePage(cmp, { indexHref: "index.html", runHrefs: hrefs }));
-    cmpLinks.push({ cmp, href });
-  }
-  const index = await write(
-    "index.html",
-    renderIndexPage(runs, { runHrefs, comparisons: cmpLinks }),
-  );
+  const index = await write("report.json", renderJson(runs, comparisons));
+  await write("report.schema.json", jsonSchema());
   return { files, index };
 }

@@ -1,371 +1,421 @@
 /**
- * Scaling plots rendered on the server with Observable Plot on a linkedom document and returned
- * as SVG markup (text is escaped by linkedom's serializer): time vs cores (log-log, ideal, fits,
- * every repetition as a dot behind the medians, 95 % CI, noisy points and outliers flagged),
- * speedup, parallel efficiency and the per-operation breakdown.
+ * The scaling figures of a run, as chart data (see `_chart.ts`), following the conventions of
+ * scaling papers: a log₂ core axis ticked at the measured core counts; time and speedup on
+ * log–log axes, so the ideal is a straight line; efficiency on a linear axis with the ideal at 1;
+ * medians with their confidence interval, every repetition as a small mark at its true core
+ * count, fitted laws with their uncertainty band, noisy points ringed and outliers crossed.
+ * Series differ by colour (Okabe–Ito, safe for colour-blind readers), marker shape and dash, so
+ * the figures read in greyscale too.
  *
  * @module
  */
-import * as Plot from "@observablehq/plot";
-import { parseHTML } from "linkedom";
-import { amdahlTime, gustafsonSpeedup, uslCapacity } from "./fits.ts";
+import type { Chart, Layer, LegendItem, Mark, Shape } from "./_chart.ts";
+import { bounds, fmtInterval } from "./_format.ts";
+import { amdahlTime, type Estimate, gustafsonSpeedup, uslCapacity } from "./fits.ts";
 import type { OpAnalysis, PointStats } from "./model.ts";
 import type { Mode } from "../core/types.ts";
 
-/** Colours of operations (and of runs on the comparison page), in order. */
+/** Colours of series (Okabe–Ito), in order. */
 export const PALETTE = [
-  "#4269d0",
-  "#ff725c",
-  "#3ca951",
-  "#efb118",
-  "#a463f2",
-  "#6cc5b0",
-  "#ff8ab7",
-  "#9c6b4e",
-  "#97bbf5",
-  "#9498a0",
+  "#0072B2",
+  "#D55E00",
+  "#009E73",
+  "#CC79A7",
+  "#E69F00",
+  "#56B4E9",
+  "#000000",
+  "#F0E442",
 ];
+/** Marker shapes of series, in order. */
+export const SHAPES: Shape[] = ["circle", "square", "triangle", "diamond", "down", "plus"];
+/** Dash patterns of series lines, in order. */
+export const DASHES = ["", "7 3", "2 2", "8 3 2 3"];
 /** Colours of reference lines and flags. */
 export const COLORS = {
-  ideal: "#8c959f",
-  amdahl: "#8250df",
-  gustafson: "#8250df",
-  usl: "#bc4c00",
-  noisy: "#e8590c",
-  outlier: "#cf222e",
+  ideal: "#6e7781",
+  amdahl: "#D55E00",
+  gustafson: "#D55E00",
+  usl: "#009E73",
+  noisy: "#9a6700",
+  outlier: "#AA3377",
 };
-/** Most repetition dots drawn in one plot; more are evenly subsampled (and the caption says so). */
+/** Most repetition marks drawn in one plot; more are evenly subsampled (and the note says so). */
 export const MAX_DOTS = 1500;
 
-let doc: Document | null = null;
-function document(): Document {
-  if (!doc) doc = parseHTML("<!doctype html><html><head></head><body></body></html>").document;
-  return doc as Document;
+/** The look of the i-th series: colour, marker and dash. */
+export interface SeriesStyle {
+  color: string;
+  shape: Shape;
+  dash: string;
 }
 
-/** Render a Plot specification to markup. */
-export function renderPlot(options: Plot.PlotOptions): string {
-  const el = Plot.plot({
-    width: 640,
-    height: 320,
-    marginLeft: 60,
-    style: { fontSize: "12px", background: "transparent", overflow: "visible" },
-    ...options,
-    document: document(),
-  });
-  return (el as unknown as { outerHTML: string }).outerHTML;
+/** Style of the i-th series. */
+export function seriesStyle(i: number): SeriesStyle {
+  return {
+    color: PALETTE[i % PALETTE.length],
+    shape: SHAPES[i % SHAPES.length],
+    dash: DASHES[Math.floor(i / PALETTE.length) % DASHES.length],
+  };
 }
 
 /** Colour of the i-th series. */
 export function color(i: number): string {
-  return PALETTE[i % PALETTE.length];
+  return seriesStyle(i).color;
 }
 
-type Rep = { cores: number; y: number; outlier: boolean; series: string };
-
-/** Repetition dots of `points` (y mapped by `f`), at most `max`, evenly subsampled per point. */
-export function repDots(
-  points: PointStats[],
-  f: (t: number, p: PointStats) => number,
-  options: { series?: string; max?: number } = {},
-): { dots: Rep[]; total: number } {
-  const total = points.reduce((s, p) => s + p.seconds.length, 0);
-  const stride = Math.max(1, Math.ceil(total / (options.max ?? MAX_DOTS)));
-  const dots: Rep[] = [];
-  for (const p of points) {
-    for (let i = 0; i < p.seconds.length; i += stride) {
-      dots.push({
-        cores: jitter(p.cores, i, p.seconds.length),
-        y: f(p.seconds[i], p),
-        outlier: p.summary?.outliers[i] ?? false,
-        series: options.series ?? "",
-      });
-    }
-    // outliers are never dropped by the subsampling
-    if (stride > 1) {
-      p.seconds.forEach((t, i) => {
-        if (i % stride && p.summary?.outliers[i]) {
-          dots.push({
-            cores: jitter(p.cores, i, p.seconds.length),
-            y: f(t, p),
-            outlier: true,
-            series: options.series ?? "",
-          });
-        }
-      });
-    }
-  }
-  return { dots, total };
+/** Measured points (a positive median) of an operation, by core count. */
+export function measured(op: OpAnalysis): PointStats[] {
+  return op.points.filter((p) => p.summary && p.summary.median > 0);
 }
 
-/** Core counts on a log grid between the smallest and largest point, for fit curves. */
-export function grid(points: PointStats[], steps = 60): number[] {
-  const lo = points[0].cores, hi = points[points.length - 1].cores;
+/** What a figure shows on its y axis. */
+export type Kind = "time" | "speedup" | "efficiency";
+
+/** y of a time `t` at point `p`, relative to the base point (t₀ at n₀ cores). */
+export function yOf(kind: Kind, mode: Mode, t: number, cores: number, base: [number, number]) {
+  const [t0, n0] = base, k = cores / n0;
+  if (kind === "time") return t;
+  const speedup = mode === "weak" ? (k * t0) / t : t0 / t;
+  return kind === "speedup" ? speedup : speedup / k;
+}
+
+/**
+ * The interval of a point's figure of `kind`: the median time's, or the model's interval of the
+ * speedup or efficiency (which carries the reference point's uncertainty too). Null at the
+ * reference point (exact by definition) and where the repetitions allow none.
+ */
+export function pointCi(p: PointStats, kind: Kind): [number, number] | null {
+  const iv = p.intervals;
+  const ci = kind === "time"
+    ? (iv?.seconds ?? p.summary?.ci)
+    : kind === "speedup"
+    ? iv?.speedup
+    : iv?.efficiency;
+  if (!ci || ci.method === "definition") return null;
+  return bounds(ci);
+}
+
+/** Core counts on a log grid between `lo` and `hi` (for fit curves and ideal lines). */
+export function grid(lo: number, hi: number, steps = 48): number[] {
   if (!(hi > lo)) return [lo];
   return Array.from({ length: steps + 1 }, (_, i) => lo * (hi / lo) ** (i / steps));
 }
 
-function measured(op: OpAnalysis): PointStats[] {
-  return op.points.filter((p) => p.summary && p.summary.median > 0);
-}
-
-/** The cores axis: log scale with a tick at every measured core count. */
-function xScale(points: PointStats[]): Plot.ScaleOptions {
-  const ticks = [...new Set(points.map((p) => p.cores))];
+/** The cores axis: log₂, ticked at every measured core count (powers of 2 beyond 12). */
+export function coresAxis(cores: number[]): Chart["x"] {
+  const ticks = [...new Set(cores)].sort((a, b) => a - b);
   return {
     type: "log",
+    base: 2,
     label: "cores",
-    ticks: ticks.length > 12 ? undefined : ticks,
-    tickFormat: "~g",
-    grid: true,
-    insetLeft: 14,
-    insetRight: 14,
+    ticks: ticks.length <= 12 ? ticks : undefined,
   };
 }
 
-/** Deterministic horizontal spread (±8 % on the log axis) of repetition dots at one point. */
-function jitter(cores: number, i: number, n: number): number {
-  if (n < 2) return cores;
-  return cores * Math.pow(1.08, (i / (n - 1)) * 2 - 1);
-}
-
-/** Legend entries as a colour scale: names → colours. */
-function legend(entries: [string, string][]): Plot.ScaleOptions {
+function yAxis(kind: Kind, mode: Mode, n0: number): Chart["y"] {
+  if (kind === "time") return { type: "log", label: "time (s)" };
+  if (kind === "speedup") {
+    return {
+      type: "log",
+      base: 2,
+      label: mode === "weak"
+        ? "scaled speedup k·t₀/tₖ"
+        : `speedup vs ${n0} core${n0 === 1 ? "" : "s"}`,
+      include: [1],
+    };
+  }
   return {
-    type: "categorical",
-    domain: entries.map((e) => e[0]),
-    range: entries.map((e) => e[1]),
-    legend: true,
+    type: "linear",
+    label: mode === "weak" ? "weak-scaling efficiency t₀/tₖ" : "parallel efficiency",
+    include: [0, 1],
   };
 }
 
-function flags(pts: PointStats[], y: (p: PointStats) => number): Plot.Markish[] {
-  const noisy = pts.filter((p) => p.summary!.noisy).map((p) => ({ cores: p.cores, y: y(p) }));
-  return [
-    Plot.dot(noisy, { x: "cores", y: "y", r: 8, stroke: COLORS.noisy, strokeWidth: 1.5 }),
-    Plot.text(noisy, {
-      x: "cores",
-      y: "y",
-      text: () => "noisy",
-      dy: -14,
-      fill: COLORS.noisy,
-      fontWeight: "bold",
-    }),
-  ];
-}
-
-function outlierDots(dots: Rep[]): Plot.Markish {
-  return Plot.dot(dots.filter((d) => d.outlier), {
-    x: "cores",
-    y: "y",
-    symbol: "times",
-    r: 4,
-    stroke: COLORS.outlier,
-    strokeWidth: 1.5,
-  });
-}
-
-/** Time vs cores of one operation: log-log, repetitions, medians with CI, ideal, fits. */
-export function timePlot(op: OpAnalysis, mode: Mode, c: string): { svg: string; note: string } {
-  const pts = measured(op);
-  const t0 = pts[0].summary!.median, n0 = pts[0].cores;
-  const { dots, total } = repDots(pts, (t) => t);
-  const meds = pts.map((p) => ({
-    cores: p.cores,
-    y: p.summary!.median,
-    lo: p.summary!.ci95?.[0] ?? p.summary!.median,
-    hi: p.summary!.ci95?.[1] ?? p.summary!.median,
-  }));
-  const g = grid(pts);
-  const ideal = g.map((n) => ({ cores: n, y: mode === "weak" ? t0 : (t0 * n0) / n }));
-  const entries: [string, string][] = [["median (95 % CI)", c], ["ideal", COLORS.ideal]];
-  const marks: Plot.Markish[] = [
-    Plot.line(ideal, { x: "cores", y: "y", stroke: COLORS.ideal, strokeDasharray: "4,4" }),
-  ];
-  if (op.fits.amdahl) {
-    const a = op.fits.amdahl;
-    entries.push([`Amdahl fit (s = ${a.s.value.toPrecision(3)})`, COLORS.amdahl]);
-    marks.push(Plot.line(g.map((n) => ({ cores: n, y: amdahlTime(a, n) })), {
-      x: "cores",
-      y: "y",
-      stroke: COLORS.amdahl,
-      strokeWidth: 1.5,
-    }));
+/** Repetition marks of `points`, at most `max`, evenly subsampled; outliers always kept. */
+export function repMarks(
+  points: PointStats[],
+  f: (t: number, p: PointStats) => number,
+  max = MAX_DOTS,
+): { reps: Mark[]; outliers: Mark[]; total: number } {
+  const total = points.reduce((s, p) => s + p.seconds.length, 0);
+  const stride = Math.max(1, Math.ceil(total / max));
+  const reps: Mark[] = [], outliers: Mark[] = [];
+  for (const p of points) {
+    p.seconds.forEach((t, i) => {
+      const out = p.summary?.outliers[i] ?? false;
+      const m = { x: p.cores, y: f(t, p), title: `${p.cores} cores, repetition: ${t} s` };
+      if (out) outliers.push(m);
+      else if (i % stride === 0) reps.push(m);
+    });
   }
-  if (op.fits.usl) {
-    const u = op.fits.usl;
-    entries.push(["USL fit", COLORS.usl]);
-    const k = (n: number) => (mode === "weak" ? n / u.n0 : 1);
-    marks.push(Plot.line(g.map((n) => ({ cores: n, y: (k(n) * u.t0) / uslCapacity(u, n) })), {
-      x: "cores",
-      y: "y",
-      stroke: COLORS.usl,
-      strokeDasharray: "6,3",
-      strokeWidth: 1.5,
-    }));
-  }
-  if (dots.length) entries.push(["repetition", c]);
-  if (pts.some((p) => p.summary!.noisy)) entries.push(["noisy (CV > 10 %)", COLORS.noisy]);
-  if (dots.some((d) => d.outlier)) entries.push(["outlier (Tukey)", COLORS.outlier]);
-  marks.push(
-    Plot.dot(dots, { x: "cores", y: "y", r: 2.8, fill: c, fillOpacity: 0.45 }),
-    outlierDots(dots),
-    Plot.ruleX(meds, { x: "cores", y1: "lo", y2: "hi", stroke: c, strokeWidth: 2.5 }),
-    Plot.line(meds, { x: "cores", y: "y", stroke: c, strokeWidth: 2 }),
-    Plot.dot(meds, { x: "cores", y: "y", r: 4, fill: c, stroke: "white", title: (d) => `${d.y}` }),
-    ...flags(pts, (p) => p.summary!.median),
-  );
-  const svg = renderPlot({
-    x: xScale(pts),
-    y: { type: "log", label: "seconds", grid: true, tickFormat: "~g", insetTop: 8, insetBottom: 8 },
-    color: legend(entries),
-    marks,
-  });
-  return { svg, note: total > dots.length ? `${dots.length} of ${total} repetitions shown` : "" };
+  return { reps, outliers, total };
 }
 
-/** Speedup (strong) or weak-scaling efficiency of one operation with fit curves and ideal. */
-export function speedupPlot(op: OpAnalysis, mode: Mode, c: string): string {
-  const pts = measured(op);
-  const t0 = pts[0].summary!.median, n0 = pts[0].cores;
-  const weak = mode === "weak";
-  // weak: efficiency t₀/t; strong: speedup t₀/t
-  const { dots } = repDots(pts, (t) => t0 / t);
-  const g = grid(pts);
-  const meds = pts.map((p) => ({ cores: p.cores, y: t0 / p.summary!.median }));
-  const entries: [string, string][] = [[weak ? "efficiency" : "speedup", c], [
-    "ideal",
-    COLORS.ideal,
-  ]];
-  const marks: Plot.Markish[] = [
-    Plot.line(g.map((n) => ({ cores: n, y: weak ? 1 : n / n0 })), {
-      x: "cores",
-      y: "y",
-      stroke: COLORS.ideal,
-      strokeDasharray: "4,4",
-    }),
-  ];
-  const curve = (name: string, stroke: string, f: (n: number) => number, dash?: string) => {
-    entries.push([name, stroke]);
-    marks.push(Plot.line(g.map((n) => ({ cores: n, y: f(n) })), {
-      x: "cores",
-      y: "y",
-      stroke,
-      strokeWidth: 1.5,
-      strokeDasharray: dash,
-    }));
-  };
+/** An operation's fitted curve at `n` cores, for a serial fraction `s` (its value or a bound). */
+interface Curve {
+  name: string;
+  legend: string;
+  color: string;
+  dash: string;
+  /** Time at n cores with the fit's parameters (s overrides the serial fraction) */
+  time(n: number, s?: number): number;
+  /** The interval of s (for the band) */
+  ci: [number, number] | null;
+}
+
+function estimateText(e: Estimate): string {
+  return fmtInterval(e.value, e.ci);
+}
+
+/** The fitted laws of an operation as time curves. */
+export function curves(op: OpAnalysis, mode: Mode): Curve[] {
+  const out: Curve[] = [];
   const { amdahl, gustafson, usl } = op.fits;
-  if (amdahl && !weak) curve("Amdahl fit", COLORS.amdahl, (n) => t0 / amdahlTime(amdahl, n));
-  if (gustafson && weak) {
-    curve("Gustafson fit", COLORS.gustafson, (n) => gustafsonSpeedup(gustafson, n) / (n / n0));
+  if (amdahl && mode === "strong") {
+    const t1 = amdahl.a + amdahl.b;
+    out.push({
+      name: "amdahl",
+      legend: `Amdahl fit, s = ${estimateText(amdahl.s)}`,
+      color: COLORS.amdahl,
+      dash: "",
+      time: (n, s) => s === undefined ? amdahlTime(amdahl, n) : t1 * (s + (1 - s) / n),
+      ci: bounds(amdahl.s.ci),
+    });
+  }
+  if (gustafson && mode === "weak") {
+    const g = gustafson;
+    out.push({
+      name: "gustafson",
+      legend: `Gustafson fit, s′ = ${estimateText(g.s)}`,
+      color: COLORS.gustafson,
+      dash: "",
+      time: (n, s) => {
+        const k = n / g.n0;
+        const S = s === undefined ? gustafsonSpeedup(g, n) : k - s * (k - 1);
+        return (k * g.t0) / S;
+      },
+      ci: bounds(g.s.ci),
+    });
   }
   if (usl) {
-    curve("USL fit", COLORS.usl, (n) => uslCapacity(usl, n) / (weak ? n / n0 : 1), "6,3");
+    out.push({
+      name: "usl",
+      legend: `USL fit, σ = ${estimateText(usl.sigma)}, κ = ${estimateText(usl.kappa)}`,
+      color: COLORS.usl,
+      dash: "8 3 2 3",
+      time: (n) => ((mode === "weak" ? n / usl.n0 : 1) * usl.t0) / uslCapacity(usl, n),
+      ci: null,
+    });
   }
-  if (dots.length) entries.push(["repetition", c]);
-  marks.push(
-    Plot.dot(dots, { x: "cores", y: "y", r: 2.8, fill: c, fillOpacity: 0.45 }),
-    Plot.line(meds, { x: "cores", y: "y", stroke: c, strokeWidth: 2 }),
-    Plot.dot(meds, { x: "cores", y: "y", r: 4, fill: c, stroke: "white" }),
-    ...flags(pts, (p) => t0 / p.summary!.median),
-  );
-  return renderPlot({
-    x: xScale(pts),
-    y: {
-      label: weak ? "efficiency t₀/tₙ" : `speedup vs ${n0} core${n0 === 1 ? "" : "s"}`,
-      grid: true,
-      zero: true,
-    },
-    color: legend(entries),
-    marks,
-  });
+  return out;
 }
 
-type Series = { name: string; color: string; op: OpAnalysis };
+/** One operation's figure of `kind`: medians with CI, repetitions, ideal, fits with bands. */
+export function opChart(
+  op: OpAnalysis,
+  kind: Kind,
+  options: { mode: Mode; style?: SeriesStyle },
+): { chart: Chart; note: string } | null {
+  const pts = measured(op);
+  if (!pts.length || (kind !== "time" && pts.length < 2)) return null;
+  const mode = options.mode, st = options.style ?? seriesStyle(0);
+  const base: [number, number] = [pts[0].summary!.median, pts[0].cores];
+  const f = (t: number, p: PointStats) => yOf(kind, mode, t, p.cores, base);
+  const fn = (t: number, n: number) => yOf(kind, mode, t, n, base);
+  const g = grid(pts[0].cores, pts[pts.length - 1].cores);
+  const layers: Layer[] = [], legend: LegendItem[] = [];
+  // ideal
+  const ideal = (n: number) =>
+    kind === "efficiency"
+      ? 1
+      : kind === "speedup"
+      ? n / base[1]
+      : mode === "weak"
+      ? base[0]
+      : (base[0] * base[1]) / n;
+  layers.push({
+    kind: "line",
+    name: "ideal",
+    points: g.map((n) => [n, ideal(n)]),
+    stroke: { color: COLORS.ideal, dash: "5 4", width: 1.3 },
+  });
+  legend.push({ label: "ideal", line: { color: COLORS.ideal, dash: "5 4", width: 1.3 } });
+  // fits: band under the curve
+  for (const c of curves(op, mode)) {
+    if (c.ci) {
+      layers.push({
+        kind: "band",
+        name: `${c.name} band`,
+        points: g.map((n) => {
+          const a = fn(c.time(n, c.ci![0]), n), b = fn(c.time(n, c.ci![1]), n);
+          return [n, Math.min(a, b), Math.max(a, b)];
+        }),
+        color: c.color,
+        opacity: 0.16,
+      });
+    }
+    const stroke = { color: c.color, width: 1.6, dash: c.dash || undefined };
+    layers.push({
+      kind: "line",
+      name: c.name,
+      points: g.map((n) => [n, fn(c.time(n), n)]),
+      stroke,
+    });
+    legend.push({
+      label: c.ci ? `${c.legend} (band: its CI)` : c.legend,
+      line: stroke,
+      band: c.ci ? { color: c.color, opacity: 0.16 } : undefined,
+    });
+  }
+  // repetitions, outliers
+  const { reps, outliers, total } = repMarks(pts, f);
+  const repStyle = {
+    shape: "circle" as const,
+    r: 2.2,
+    color: st.color,
+    filled: false,
+    opacity: 0.75,
+  };
+  if (reps.length) {
+    layers.push({
+      kind: "marks",
+      name: "repetitions",
+      points: reps,
+      marker: repStyle,
+      jitter: true,
+    });
+    legend.push({ label: "repetition", marker: repStyle });
+  }
+  // medians with CI (of the time, or of the speedup/efficiency ratio itself)
+  const meds = pts.map((p) => {
+    const ci = pointCi(p, kind);
+    return { p, y: f(p.summary!.median, p), ci };
+  });
+  const withCi = meds.filter((m) => m.ci);
+  if (withCi.length) {
+    layers.push({
+      kind: "errorbars",
+      name: "ci",
+      points: withCi.map((m) => ({
+        x: m.p.cores,
+        lo: Math.min(m.ci![0], m.ci![1]),
+        hi: Math.max(m.ci![0], m.ci![1]),
+      })),
+      stroke: { color: st.color, width: 1.4 },
+    });
+  }
+  const medStyle = { shape: st.shape, r: 4, color: st.color };
+  const medStroke = { color: st.color, width: 2, dash: st.dash || undefined };
+  layers.push({
+    kind: "line",
+    name: "median line",
+    points: meds.map((m) => [m.p.cores, m.y]),
+    stroke: medStroke,
+  });
+  layers.push({
+    kind: "marks",
+    name: "medians",
+    points: meds.map((m) => ({
+      x: m.p.cores,
+      y: m.y,
+      title: `${m.p.cores} cores: median ${m.p.summary!.median} s`,
+    })),
+    marker: medStyle,
+  });
+  legend.unshift({
+    label: withCi.length ? "median, 95 % CI" : "median",
+    line: medStroke,
+    marker: medStyle,
+  });
+  const noisy = meds.filter((m) => m.p.summary!.noisy);
+  if (noisy.length) {
+    const ring = { shape: "circle" as const, r: 8, color: COLORS.noisy, filled: false };
+    layers.push({
+      kind: "marks",
+      name: "noisy",
+      points: noisy.map((m) => ({ x: m.p.cores, y: m.y })),
+      marker: ring,
+    });
+    legend.push({ label: "noisy (CV > 10 %)", marker: ring });
+  }
+  if (outliers.length) {
+    const x = { shape: "times" as const, r: 3.5, color: COLORS.outlier };
+    layers.push({ kind: "marks", name: "outliers", points: outliers, marker: x, jitter: true });
+    legend.push({ label: "outlier (Tukey)", marker: x });
+  }
+  const shown = reps.length + outliers.length;
+  return {
+    chart: { x: coresAxis(pts.map((p) => p.cores)), y: yAxis(kind, mode, base[1]), layers, legend },
+    note: total > shown ? `${shown} of ${total} repetitions shown` : "",
+  };
+}
 
-/** All operations (or runs) together: one colour each, medians over repetition dots. */
-export function overviewPlot(
-  series: Series[],
-  kind: "time" | "speedup" | "efficiency",
-  mode: Mode,
-): string {
-  const marks: Plot.Markish[] = [];
-  const lines: { cores: number; y: number; series: string }[] = [];
-  const all: PointStats[] = [];
-  let reps: Rep[] = [];
-  const perSeries = Math.max(50, Math.floor(MAX_DOTS / Math.max(1, series.length)));
+/** A named series of an overview figure (an operation, or a run on a comparison page). */
+export interface Series {
+  name: string;
+  style: SeriesStyle;
+  op: OpAnalysis;
+}
+
+/** All operations (or runs) in one figure: medians with CI per series, one style each. */
+export function overviewChart(series: Series[], kind: Kind, mode: Mode): Chart | null {
+  const layers: Layer[] = [], legend: LegendItem[] = [];
+  const cores: number[] = [];
   for (const s of series) {
     const pts = measured(s.op);
-    if (!pts.length) continue;
-    all.push(...pts);
-    const t0 = pts[0].summary!.median, n0 = pts[0].cores;
-    const f = (t: number, p: PointStats) =>
-      kind === "time"
-        ? t
-        : kind === "speedup"
-        ? (mode === "weak" ? (p.cores / n0) * t0 / t : t0 / t)
-        : (mode === "weak" ? t0 / t : t0 / t / (p.cores / n0));
-    reps = reps.concat(repDots(pts, f, { series: s.name, max: perSeries }).dots);
-    for (const p of pts) lines.push({ cores: p.cores, y: f(p.summary!.median, p), series: s.name });
-  }
-  if (!lines.length) return "";
-  all.sort((a, b) => a.cores - b.cores);
-  const g = grid(all, 2);
-  const n0 = all[0].cores;
-  if (kind !== "time") {
-    const ideal = g.map((n) => ({ cores: n, y: kind === "speedup" ? n / n0 : 1 }));
-    marks.push(
-      Plot.line(ideal, { x: "cores", y: "y", stroke: COLORS.ideal, strokeDasharray: "4,4" }),
+    if (!pts.length || (kind !== "time" && pts.length < 2)) continue;
+    const base: [number, number] = [pts[0].summary!.median, pts[0].cores];
+    const f = (t: number, p: PointStats) => yOf(kind, mode, t, p.cores, base);
+    cores.push(...pts.map((p) => p.cores));
+    const stroke = { color: s.style.color, width: 1.8, dash: s.style.dash || undefined };
+    const marker = { shape: s.style.shape, r: 3.8, color: s.style.color };
+    const cis = pts.flatMap((p) => {
+      const ci = pointCi(p, kind);
+      return ci ? [{ x: p.cores, lo: ci[0], hi: ci[1] }] : [];
+    });
+    if (cis.length) {
+      layers.push({
+        kind: "errorbars",
+        name: `${s.name} ci`,
+        points: cis,
+        stroke: { color: s.style.color, width: 1.2 },
+      });
+    }
+    layers.push(
+      {
+        kind: "line",
+        name: s.name,
+        points: pts.map((p) => [p.cores, f(p.summary!.median, p)]),
+        stroke,
+      },
+      {
+        kind: "marks",
+        name: `${s.name} medians`,
+        points: pts.map((p) => ({
+          x: p.cores,
+          y: f(p.summary!.median, p),
+          title: `${s.name}, ${p.cores} cores`,
+        })),
+        marker,
+      },
     );
+    legend.push({ label: s.name, line: stroke, marker });
   }
-  marks.push(
-    Plot.dot(reps, { x: "cores", y: "y", r: 2, fill: "series", fillOpacity: 0.25 }),
-    Plot.line(lines, { x: "cores", y: "y", stroke: "series", strokeWidth: 2 }),
-    Plot.dot(lines, { x: "cores", y: "y", r: 3.5, fill: "series", stroke: "white" }),
-  );
-  const label = kind === "time"
-    ? "seconds (median)"
-    : kind === "speedup"
-    ? (mode === "weak" ? "scaled speedup k·t₀/tₖ" : "speedup")
-    : (mode === "weak" ? "weak efficiency t₀/tₙ" : "parallel efficiency");
-  return renderPlot({
-    x: xScale(all),
-    y: kind === "time"
-      ? { type: "log", label, grid: true, tickFormat: "~g", insetTop: 8, insetBottom: 8 }
-      : { label, grid: true, zero: true },
-    color: {
-      domain: series.map((s) => s.name),
-      range: series.map((s) => s.color),
-      legend: true,
-    },
-    marks,
-  });
-}
-
-/** Per-operation breakdown: median seconds of every operation side by side at each core count. */
-export function breakdownPlot(series: Series[]): string {
-  const bars = series.flatMap((s) =>
-    measured(s.op).map((p) => ({
-      cores: `${p.cores} core${p.cores === 1 ? "" : "s"}`,
-      n: p.cores,
-      name: s.name,
-      y: p.summary!.median,
-      lo: p.summary!.ci95?.[0] ?? p.summary!.median,
-      hi: p.summary!.ci95?.[1] ?? p.summary!.median,
-    }))
-  ).sort((a, b) => a.n - b.n);
-  if (!bars.length) return "";
-  return renderPlot({
-    height: 340,
-    fx: { label: null, domain: [...new Set(bars.map((b) => b.cores))] },
-    x: { axis: null, domain: series.map((s) => s.name), paddingInner: 0.1 },
-    y: { label: "seconds (median, 95 % CI)", grid: true },
-    color: { domain: series.map((s) => s.name), range: series.map((s) => s.color), legend: true },
-    marks: [
-      Plot.barY(bars, { fx: "cores", x: "name", y: "y", fill: "name" }),
-      Plot.ruleX(bars, { fx: "cores", x: "name", y1: "lo", y2: "hi", stroke: "currentColor" }),
-      Plot.ruleY([0]),
-    ],
-  });
+  if (!legend.length) return null;
+  const n0 = Math.min(...cores), n1 = Math.max(...cores);
+  if (kind !== "time") {
+    const g = grid(n0, n1, 2);
+    const stroke = { color: COLORS.ideal, dash: "5 4", width: 1.3 };
+    layers.unshift({
+      kind: "line",
+      name: "ideal",
+      points: g.map((n) => [n, kind === "speedup" ? n / n0 : 1]),
+      stroke,
+    });
+    legend.push({ label: "ideal", line: stroke });
+  }
+  const y = kind === "time"
+    ? { type: "log" as const, label: "median time (s)" }
+    : yAxis(kind, mode, n0);
+  return { x: coresAxis(cores), y, layers, legend };
 }

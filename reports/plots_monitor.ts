@@ -5,9 +5,9 @@
  *
  * @module
  */
-import * as Plot from "@observablehq/plot";
+import type { Chart, Layer, LegendItem } from "./_chart.ts";
 import type { MonitorSample, Observation } from "../core/types.ts";
-import { renderPlot } from "./plots.ts";
+import { seriesStyle } from "./plots.ts";
 
 /** Most samples drawn per plot; more are evenly subsampled per series. */
 export const MAX_SAMPLES = 6000;
@@ -66,30 +66,17 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
   return m;
 }
 
-/** Memory and CPU% over time per rank; empty strings when there are no samples. */
-export function monitorPlots(
+/** Memory and CPU% over time per rank, as charts; null when there are no samples. */
+export function monitorCharts(
   samples: readonly MonitorSample[],
   observations: readonly Observation[],
-  opColors: { domain: string[]; range: string[] },
-): { rss: string; cpu: string; note: string } {
+  ops: { name: string; color: string }[],
+): { rss: Chart; cpu: Chart | null; note: string } | null {
   const valid = samples.filter((s) => typeof s.t === "number" && Number.isFinite(s.t));
-  if (!valid.length) return { rss: "", cpu: "", note: "" };
+  if (!valid.length) return null;
   const t0 = Math.min(...valid.map((s) => s.t));
   const series = groupBy(valid, (s) => `${s.batch ?? s.cores ?? ""}|${s.rank}`);
   const stride = Math.max(1, Math.ceil(valid.length / MAX_SAMPLES));
-  const rows: { x: number; rss: number; cpu: number | null; rank: string; z: string }[] = [];
-  for (const [z, list] of series) {
-    list.forEach((s, i) => {
-      if (i % stride && i !== list.length - 1) return;
-      rows.push({
-        x: s.t - t0,
-        rss: s.rss_bytes / 2 ** 20,
-        cpu: typeof s.cpu_percent === "number" ? s.cpu_percent : null,
-        rank: `rank ${s.rank}`,
-        z,
-      });
-    });
-  }
   const bands = phaseBands(observations, valid, t0);
   const points = [...groupBy(valid, (s) => String(s.batch ?? s.cores ?? "")).values()]
     .map((list) => ({
@@ -97,48 +84,57 @@ export function monitorPlots(
       label: list[0].cores ? `${list[0].cores} core${list[0].cores === 1 ? "" : "s"}` : "",
     }))
     .filter((p) => p.label);
-  const ranks = [...new Set(rows.map((r) => r.rank))].sort((a, b) =>
-    Number(a.slice(5)) - Number(b.slice(5))
-  );
-  const common = (y: "rss" | "cpu", label: string) =>
-    renderPlot({
-      height: 260,
-      x: { label: "seconds since start", grid: true },
-      y: { label, grid: true, zero: true },
-      color: { domain: ranks, scheme: "tableau10", legend: true },
-      marks: [
-        ...opColors.domain.map((op, i) =>
-          Plot.rectX(bands.filter((b) => b.op === op), {
-            x1: "x1",
-            x2: "x2",
-            fill: opColors.range[i],
-            fillOpacity: 0.14,
-          })
-        ),
-        Plot.ruleX(points, { x: "x", stroke: "currentColor", strokeOpacity: 0.35 }),
-        Plot.text(points, {
-          x: "x",
-          text: "label",
-          frameAnchor: "top",
-          textAnchor: "start",
-          dx: 3,
-          dy: 2,
-          fillOpacity: 0.7,
-        }),
-        Plot.line(rows.filter((r) => y === "rss" || r.cpu !== null), {
-          x: "x",
-          y,
-          z: "z",
-          stroke: "rank",
-          strokeWidth: 1.5,
-          curve: "step-after",
-        }),
-      ],
+  const ranks = [...new Set(valid.map((s) => s.rank))].sort((a, b) => a - b);
+  const chart = (y: "rss" | "cpu", label: string): Chart => {
+    const layers: Layer[] = [];
+    const legend: LegendItem[] = [];
+    ops.forEach((op) => {
+      const spans = bands.filter((b) => b.op === op.name).map((b) => ({ x1: b.x1, x2: b.x2 }));
+      if (!spans.length) return;
+      layers.push({
+        kind: "spans",
+        name: `phase ${op.name}`,
+        spans,
+        color: op.color,
+        opacity: 0.12,
+      });
+      legend.push({ label: op.name, band: { color: op.color, opacity: 0.3 } });
     });
-  const n = valid.length;
-  return {
-    rss: common("rss", "resident memory (MiB)"),
-    cpu: rows.some((r) => r.cpu !== null) ? common("cpu", "CPU % (100 = one core)") : "",
-    note: stride > 1 ? `${rows.length} of ${n} samples shown` : "",
+    if (points.length) layers.push({ kind: "rules", name: "scale points", rules: points });
+    const drawn = new Set<number>();
+    for (const list of series.values()) {
+      const pts: [number, number][] = [];
+      list.forEach((s, i) => {
+        if (i % stride && i !== list.length - 1) return;
+        const v = y === "rss" ? s.rss_bytes / 2 ** 20 : s.cpu_percent;
+        if (typeof v !== "number" || !Number.isFinite(v)) return;
+        const x = s.t - t0;
+        // a step: the value holds until the next sample
+        if (pts.length) pts.push([x, pts[pts.length - 1][1]]);
+        pts.push([x, v]);
+      });
+      if (!pts.length) continue;
+      const rank = list[0].rank;
+      const st = seriesStyle(ranks.indexOf(rank) + 2);
+      const stroke = { color: st.color, width: 1.5, dash: st.dash || undefined };
+      layers.push({ kind: "line", name: `rank ${rank}`, points: pts, stroke });
+      if (!drawn.has(rank) && drawn.size < 8) {
+        legend.push({ label: `rank ${rank}`, line: stroke });
+      }
+      drawn.add(rank);
+    }
+    if (drawn.size > 8) legend.push({ label: `… ${drawn.size} ranks` });
+    return {
+      height: 300,
+      x: { type: "linear", label: "seconds since start" },
+      y: { type: "linear", label, include: [0] },
+      layers,
+      legend,
+    };
   };
+  const rss = chart("rss", "resident memory (MiB)");
+  const cpu = valid.some((s) => typeof s.cpu_percent === "number")
+    ? chart("cpu", "CPU (%, 100 = one core)")
+    : null;
+  return { rss, cpu, note: stride > 1 ? `samples subsampled 1 in ${stride} per rank` : "" };
 }

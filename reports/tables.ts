@@ -5,18 +5,19 @@
  * @module
  */
 import { markup, type SafeHtml } from "./_escape.ts";
-import { fmtBytes, fmtCount, fmtEstimate, fmtNum, fmtPct, fmtSeconds, NA } from "./_format.ts";
+import { bounds, fmtBytes, fmtCount, fmtInterval, fmtLevel, fmtPct, fmtSig } from "./_format.ts";
 import type { Estimate, Fits } from "./fits.ts";
 import type { OpAnalysis, PointStats } from "./model.ts";
 import type { Observation } from "../core/types.ts";
 import { badge } from "./_page.ts";
 
-function num(text: string, cls = "num"): SafeHtml {
+function num(text: string | SafeHtml, cls = "num"): SafeHtml {
   return markup`<td class="${cls}">${text}</td>`;
 }
 
-function int(x: number | null): string {
-  return x === null ? NA : String(x);
+/** A muted reason in place of a missing value (e.g. "n = 1: no CI"). */
+export function reason(text: string): SafeHtml {
+  return markup`<span class="na">${text}</span>`;
 }
 
 /** Flags of a point: noisy, outliers, failed, imported. */
@@ -27,56 +28,110 @@ export function pointFlags(p: PointStats): SafeHtml[] {
   if (outliers) out.push(badge(`${outliers} outlier${outliers > 1 ? "s" : ""}`, "bad"));
   if (p.failed) out.push(badge(`${p.failed} failed`, "bad"));
   if (!p.summary) out.push(badge("no successful repetition", "bad"));
+  if (p.imported) out.push(badge("imported summary"));
   return out;
 }
 
-/** The timing table of one operation. */
+/** Why a point has no confidence interval. */
+export function noCiReason(p: PointStats): string {
+  if (!p.summary) return "no data";
+  if (p.imported) return "imported: no CI";
+  return p.summary.n < 2 ? `n = ${p.summary.n}: no CI` : "no CI";
+}
+
+/** A note when an interval's level is not the 95 % the header says (few repetitions). */
+export function levelNote(
+  ci: { level?: number; note?: string | null } | null | undefined,
+): SafeHtml | string {
+  if (!ci || typeof ci.level !== "number" || Math.abs(ci.level - 0.95) < 1e-9) return "";
+  return markup` <span class="na" title="${ci.note ?? ""}">(${fmtLevel(ci.level)})</span>`;
+}
+
+function layout(p: PointStats): string {
+  const v = (x: number | null) => (x === null ? "?" : String(x));
+  if (p.nodes === null && p.ranks === null && p.threads === null) return "";
+  return `${v(p.nodes)} × ${v(p.ranks)} × ${v(p.threads)}`;
+}
+
+/** The timing table of one operation: one row per scale point, units in every header. */
 export function timingTable(op: OpAnalysis, mode: "strong" | "weak"): SafeHtml {
-  const unit = op.unit ? ` (${op.unit})` : "";
+  const base = op.points.find((p) => p.summary && p.summary.median > 0);
   const rows = op.points.map((p) => {
     const s = p.summary;
+    const isBase = p === base;
+    const ci = s?.ci ? bounds(s.ci) : null;
+    const median = s
+      ? markup`<strong>${fmtInterval(s.median, ci)}</strong>${
+        ci ? levelNote(s.ci) : markup` ${reason(noCiReason(p))}`
+      }`
+      : reason("no data");
+    const iv = p.intervals;
+    const range = s && Number.isFinite(s.min) ? `${fmtSig(s.min, 3)} – ${fmtSig(s.max, 3)}` : null;
+    const none = reason(s ? "–" : "no data");
+    const lay = layout(p);
     return markup`<tr class="${s?.noisy ? "flag-noisy" : ""}">
-${num(String(p.cores))}${num(int(p.nodes))}${num(int(p.ranks))}${num(int(p.threads))}
-${num(p.imported ? NA : String(s?.n ?? 0), "num sep")}${num(fmtSeconds(s?.min))}
-<td class="num"><strong>${fmtSeconds(s?.median)}</strong></td>${num(fmtSeconds(s?.mean))}
-${num(fmtSeconds(s?.max))}${num(fmtSeconds(s?.std))}
-${num(s?.ci95 ? `${fmtSeconds(s.ci95[0])} – ${fmtSeconds(s.ci95[1])}` : NA)}
-${num(fmtPct(s?.cv))}
-${num(fmtNum(p.speedup, 3), "num sep")}${num(fmtPct(p.efficiency, 0))}${num(fmtNum(p.karpFlatt, 3))}
-${num(fmtBytes(p.peakRss), "num sep")}${num(fmtCount(p.size))}${num(fmtNum(p.rate, 4))}
-<td class="sep">${pointFlags(p)}</td>
+${num(markup`${p.cores}${lay ? markup`<br><span class="na">${lay}</span>` : ""}`)}
+${num(p.imported ? reason("imported") : String(s?.n ?? 0), "num sep")}${num(median)}
+${num(range ?? none)}${num(s ? fmtPct(s.cv, 1) : none)}
+${
+      num(
+        isBase
+          ? reason("baseline")
+          : p.speedup === null
+          ? none
+          : fmtInterval(p.speedup, iv?.speedup),
+        "num sep",
+      )
+    }
+${
+      num(
+        isBase
+          ? reason("baseline")
+          : p.efficiency === null
+          ? none
+          : fmtInterval(p.efficiency, iv?.efficiency),
+      )
+    }
+${
+      num(
+        isBase
+          ? reason("baseline")
+          : p.karpFlatt === null
+          ? none
+          : fmtInterval(p.karpFlatt, iv?.karpFlatt),
+      )
+    }
+${num(p.peakRss === null ? reason("not recorded") : fmtBytes(p.peakRss), "num sep")}
+${num(p.size === null ? reason("not recorded") : fmtCount(p.size))}
+${num(p.rate === null ? reason("no metric") : fmtSig(p.rate, 3))}
+<td class="sep flags">${pointFlags(p)}</td>
 </tr>`;
   });
   return markup`
     <div class="scroll">
-      <table>
+      <table class="timing">
         <thead>
           <tr class="group">
-            <th colspan="4">scale</th>
-            <th colspan="8" class="sep">seconds</th>
-            <th colspan="3" class="sep">scaling</th>
+            <th>scale</th>
+            <th colspan="4" class="sep">time</th>
+            <th colspan="3" class="sep">scaling vs ${
+    base ? `${base.cores} core${base.cores === 1 ? "" : "s"}` : "baseline"
+  }</th>
             <th colspan="3" class="sep">resources</th>
             <th class="sep"></th>
           </tr>
           <tr>
-            <th class="num">cores</th>
-            <th class="num">nodes</th>
-            <th class="num">ranks</th>
-            <th class="num">threads</th>
+            <th class="num">cores<br><span class="na">nodes×ranks×threads</span></th>
             <th class="num sep">reps</th>
-            <th class="num">min</th>
-            <th class="num">median</th>
-            <th class="num">mean</th>
-            <th class="num">max</th>
-            <th class="num">std</th>
-            <th class="num">95 % CI of median</th>
-            <th class="num">CV</th>
-            <th class="num sep">${mode === "weak" ? "scaled speedup" : "speedup"}</th>
+            <th class="num">median [95 % CI] (s)</th>
+            <th class="num">min – max (s)</th>
+            <th class="num">CV (%)</th>
+            <th class="num sep">${mode === "weak" ? "scaled speedup (×)" : "speedup (×)"}</th>
             <th class="num">efficiency</th>
-            <th class="num">Karp–Flatt</th>
-            <th class="num sep">total memory</th>
+            <th class="num">Karp–Flatt e</th>
+            <th class="num sep">peak memory</th>
             <th class="num">problem size</th>
-            <th class="num">rate${unit}</th>
+            <th class="num">rate (${op.unit ?? "–"})</th>
             <th class="sep">flags</th>
           </tr>
         </thead>
@@ -86,55 +141,102 @@ ${num(fmtBytes(p.peakRss), "num sep")}${num(fmtCount(p.size))}${num(fmtNum(p.rat
   `;
 }
 
-function estimate(e: Estimate | null | undefined): SafeHtml {
-  if (!e) return num(NA);
-  const ci = e.ci ? ` [${fmtNum(e.ci[0], 3)}, ${fmtNum(e.ci[1], 3)}]` : "";
-  return markup`<td class="num">${fmtEstimate(e.value, e.se)}<br><small>${ci}</small></td>`;
+function estimate(e: Estimate | null | undefined, why: string): SafeHtml {
+  if (!e) return num(reason(why));
+  return num(fmtInterval(e.value, e.ci));
 }
 
 function method(f: Fits): string {
-  return f.method === "bootstrap"
-    ? `bootstrap ×${f.resamples}`
-    : f.method === "least-squares"
-    ? "least squares"
-    : "none";
+  const m = (f as { method: string }).method;
+  const level = (f as { level?: number }).level;
+  return m === "none"
+    ? "no interval (no degree of freedom left)"
+    : `${m.replace(/-/g, " ")}${typeof level === "number" ? `, ${fmtLevel(level)}` : ""}`;
 }
 
-/** The fits table: one row per operation. */
+/** Plain sentences on the fits: each law's verdict and the comparison of the laws. */
+export function verdictLines(f: Fits): string[] {
+  const out: string[] = [];
+  const laws: [string, { verdict?: { reason?: string } } | null][] = [
+    ["Amdahl", f.amdahl],
+    ["Gustafson", f.gustafson],
+    ["USL", f.usl],
+  ];
+  for (const [name, fit] of laws) {
+    const r = fit?.verdict?.reason;
+    if (r) out.push(`${name}: ${r}`);
+  }
+  const usl = f.usl as { peakNote?: string } | null;
+  if (usl?.peakNote) out.push(`USL peak: ${usl.peakNote}`);
+  const cmp = (f as { comparison?: string | null }).comparison;
+  if (cmp) out.push(cmp);
+  return out;
+}
+
+/** Karp–Flatt text: one value with its core count, or the range over the points. */
+export function karpFlattText(f: Fits): string | null {
+  const kf = f.karpFlatt.filter((k) => k.e !== null) as { cores: number; e: number }[];
+  if (!kf.length) return null;
+  if (kf.length === 1) return `${fmtSig(kf[0].e, 2)} at ${kf[0].cores} cores`;
+  const es = kf.map((k) => k.e);
+  return `${fmtSig(Math.min(...es), 2)} to ${fmtSig(Math.max(...es), 2)} (${kf[0].cores}–${
+    kf[kf.length - 1].cores
+  } cores)`;
+}
+
+/** The fits table: one row per operation, intervals in one notation, reasons for gaps. */
 export function fitsTable(ops: OpAnalysis[], mode: "strong" | "weak"): SafeHtml {
+  const notes = ops.map((o) => ({ op: o.op, lines: verdictLines(o.fits) })).filter((x) =>
+    x.lines.length
+  );
   const rows = ops.map((o) => {
     const f = o.fits;
-    const kf = f.karpFlatt.filter((k) => k.e !== null).map((k) => k.e as number);
-    const kfText = kf.length ? `${fmtNum(Math.min(...kf), 3)} … ${fmtNum(Math.max(...kf), 3)}` : NA;
+    const k = new Set(o.points.filter((p) => p.summary).map((p) => p.cores)).size;
+    const uslWhy = k < 3 ? `needs ≥ 3 core counts (has ${k})` : "no fit";
+    const lawWhy = k < 2 ? "needs ≥ 2 core counts" : "no fit";
+    const extrapolated = (f.usl as { peakExtrapolated?: boolean } | null)?.peakExtrapolated;
     const peak = f.usl
       ? f.usl.peakCores === null
-        ? "no peak (κ ≤ 0)"
-        : `${fmtNum(f.usl.peakCores, 3)} cores (speedup ${fmtNum(f.usl.peakCapacity, 3)})`
-      : NA;
+        ? reason("no peak (κ = 0 or σ ≥ 1)")
+        : markup`${fmtSig(f.usl.peakCores, 2)} cores, speedup ${fmtSig(f.usl.peakCapacity, 2)}${
+          extrapolated ? markup` ${reason("extrapolated")}` : ""
+        }`
+      : reason(uslWhy);
+    const kf = karpFlattText(f);
     return markup`<tr><td>${o.op}</td>
-${mode === "weak" ? estimate(f.gustafson?.s) : estimate(f.amdahl?.s)}
-${num(kfText)}${estimate(f.usl?.sigma)}${estimate(f.usl?.kappa)}${num(peak)}
+${mode === "weak" ? estimate(f.gustafson?.s, lawWhy) : estimate(f.amdahl?.s, lawWhy)}
+${num(kf ?? reason(k < 2 ? "needs ≥ 2 core counts" : "baseline only"))}
+${estimate(f.usl?.sigma, uslWhy)}${estimate(f.usl?.kappa, uslWhy)}${num(peak)}
 <td>${method(f)}</td></tr>`;
   });
   return markup`
     <div class="scroll">
-      <table>
+      <table class="fits">
         <thead>
           <tr>
             <th>operation</th>
             <th class="num">${
-    mode === "weak" ? "Gustafson scaled serial fraction s′" : "Amdahl serial fraction s"
+    mode === "weak"
+      ? "Gustafson scaled serial fraction s′ [95 % CI]"
+      : "Amdahl serial fraction s [95 % CI]"
   }</th>
-            <th class="num">Karp–Flatt e (range)</th>
-            <th class="num">USL σ (contention)</th>
-            <th class="num">USL κ (coherency)</th>
+            <th class="num">Karp–Flatt e</th>
+            <th class="num">USL σ, contention [95 % CI]</th>
+            <th class="num">USL κ, coherency [95 % CI]</th>
             <th class="num">USL peak N* = √((1−σ)/κ)</th>
-            <th>± from</th>
+            <th>interval from</th>
           </tr>
         </thead>
         <tbody>${rows}</tbody>
       </table>
     </div>
+    ${
+    notes.length
+      ? markup`<dl class="verdicts">${
+        notes.map((n) => markup`<dt>${n.op}</dt>${n.lines.map((l) => markup`<dd>${l}</dd>`)}`)
+      }</dl>`
+      : ""
+  }
   `;
 }
 

@@ -27,9 +27,11 @@ export const XSS = ["<script>alert(1)</script>", `"><img src=x onerror=alert(1)>
 export async function render(
   inputs: string[],
   format: "html" | "md" | "csv" | "json" = "html",
-): Promise<{ outDir: string; files: string[]; index: string; warnings: string[] }> {
+): Promise<
+  { outDir: string; files: string[]; figures: string[]; index: string; warnings: string[] }
+> {
   const outDir = await Deno.makeTempDir({ prefix: "scalebench-report-" });
   const warnings: string[] = [];
   const r = await writeReport(inputs, { outDir, format, onWarning: (m) => warnings.push(m) });
-  return { outDir, ...r, warnings };
+  return { outDir, ...r, figures: r.figures ?? [], warnings };
 }

@@ -1,7 +1,8 @@
 /**
- * The generated pages in real headless Chromium: no console error, no network request, a data
- * mark in every plot, no dialog from markup in user strings, a screenshot that is not blank;
- * from file:// and served under a sub-path by a local server.
+ * The generated pages in real headless Chromium at 390 px and 1280 px: no console error, no
+ * network request, no page-level horizontal overflow, every figure present with data marks and
+ * its SVG file, no dialog from markup in user strings, a screenshot that is not blank; from
+ * file:// and served under a sub-path by a local server.
  */
 import { type Browser, chromium, type Page } from "playwright-core";
 import { assert, assertEquals } from "../core/_assert.ts";
@@ -33,8 +34,12 @@ interface Visit {
 }
 
 /** Open `url` in a fresh page, recording console errors, requests other than the page, dialogs. */
-async function visit(browser: Browser, url: string): Promise<{ page: Page; v: Visit }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+async function visit(
+  browser: Browser,
+  url: string,
+  width = 1280,
+): Promise<{ page: Page; v: Visit }> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
   const v: Visit = { errors: [], requests: [], dialogs: [] };
   page.on("console", (m) => {
     if (m.type() === "error") v.errors.push(m.text());
@@ -57,20 +62,26 @@ async function visit(browser: Browser, url: string): Promise<{ page: Page; v: Vi
   return { page, v };
 }
 
-/** Captions of plots without an <svg> holding data marks (dots, lines, bars, areas). */
-function plotsWithoutMarks(page: Page): Promise<{ plots: number; bad: string[] }> {
+/** Captions of figures without a chart holding data marks, and the figures' SVG links. */
+function figures(page: Page): Promise<{ plots: number; bad: string[]; links: string[] }> {
   return page.evaluate(() => {
     const figs = [...document.querySelectorAll("figure.plot")];
     const bad = figs.filter((f) => {
-      const svg = f.querySelector("svg[viewBox]") ?? f.querySelector("svg");
+      const svg = f.querySelector("svg.chart");
       if (!svg) return true;
-      const marks = svg.querySelectorAll(
-        '[aria-label="dot"] circle, [aria-label="dot"] path, [aria-label="line"] path, [aria-label="bar"] rect, [aria-label="rect"] rect',
-      );
+      const marks = svg.querySelectorAll("[data-layer] path, path[data-layer]");
       return marks.length === 0;
     }).map((f) => f.querySelector("figcaption")?.textContent ?? "?");
-    return { plots: figs.length, bad };
+    const links = figs.map((f) => f.querySelector("a[href$='.svg']")?.getAttribute("href") ?? "");
+    return { plots: figs.length, bad, links };
   });
+}
+
+/** Width the page scrolls to beyond the viewport (0: no page-level horizontal overflow). */
+function overflow(page: Page): Promise<number> {
+  return page.evaluate(() =>
+    document.documentElement.scrollWidth - document.documentElement.clientWidth
+  );
 }
 
 Deno.test(needs([await needCommand(CHROMIUM)], {
@@ -91,21 +102,31 @@ Deno.test(needs([await needCommand(CHROMIUM)], {
     const pages = r.files.filter((f) => f.endsWith(".html"));
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     try {
-      await t.step("every page from file:// loads cleanly with marks in every plot", async () => {
-        let plots = 0;
-        for (const file of pages) {
-          const url = `file://${file}`;
-          const { page, v } = await visit(browser, url);
-          assertEquals(v.errors, [], `${file}: console errors`);
-          assertEquals(v.requests, [], `${file}: network requests`);
-          assertEquals(v.dialogs, [], `${file}: dialogs`);
-          const p = await plotsWithoutMarks(page);
-          assertEquals(p.bad, [], `${file}: plots without data marks`);
-          plots += p.plots;
-          await page.close();
-        }
-        assertGreater(plots, 30);
-      });
+      await t.step(
+        "every page at 390 and 1280 px: no error, no overflow, every figure drawn",
+        async () => {
+          let plots = 0;
+          for (const file of pages) {
+            for (const width of [390, 1280]) {
+              const url = `file://${file}`;
+              const { page, v } = await visit(browser, url, width);
+              assertEquals(v.errors, [], `${file}: console errors`);
+              assertEquals(v.requests, [], `${file}: network requests`);
+              assertEquals(v.dialogs, [], `${file}: dialogs`);
+              assertEquals(await overflow(page), 0, `${file} at ${width} px overflows`);
+              const p = await figures(page);
+              assertEquals(p.bad, [], `${file}: figures without data marks`);
+              for (const link of p.links) {
+                assert(link, `${file}: a figure without its SVG link`);
+                await Deno.stat(new URL(link, url));
+              }
+              if (width === 1280) plots += p.plots;
+              await page.close();
+            }
+          }
+          assertGreater(plots, 30);
+        },
+      );
 
       await t.step("markup in user strings shows as text and fires no dialog", async () => {
         const { page, v } = await visit(browser, `file://${r.outDir}/run-xss.html`);
@@ -145,12 +166,16 @@ Deno.test(needs([await needCommand(CHROMIUM)], {
           const path = decodeURIComponent(new URL(req.url).pathname);
           served.push(path);
           const name = path.slice(prefix.length);
-          if (!path.startsWith(prefix) || name.includes("/") || !name) {
+          if (!path.startsWith(prefix) || name.includes("..") || !name) {
             return new Response("not found", { status: 404 });
           }
           try {
             return new Response(await Deno.readFile(`${r.outDir}/${name}`), {
-              headers: { "content-type": "text/html; charset=utf-8" },
+              headers: {
+                "content-type": name.endsWith(".svg")
+                  ? "image/svg+xml"
+                  : "text/html; charset=utf-8",
+              },
             });
           } catch {
             return new Response("not found", { status: 404 });

@@ -5,7 +5,13 @@ import { FIXTURES, render, XSS } from "./_report.ts";
 Deno.test("report --format csv starts with dask-bench's columns, then scalebench's", async () => {
   const r = await render([FIXTURES.amdahl, FIXTURES.xss], "csv");
   assertEquals(r.index, `${r.outDir}/report.csv`);
+  // every column is described, with its unit, in the CSV on the Web metadata beside the file
+  const meta = JSON.parse(await Deno.readTextFile(`${r.outDir}/report.csv-metadata.json`));
+  assertEquals(meta.url, "report.csv");
+  const cols = meta.tableSchema.columns as { name: string; "dc:description": string }[];
+  assertStringIncludes(cols.find((c) => c.name === "n")!["dc:description"], "Cores");
   const rows = parseCsv(await Deno.readTextFile(r.index));
+  assertEquals(rows[0], cols.map((c) => c.name));
   assertEquals(
     rows[0].slice(0, 9).join(","),
     "collection,name,n,unit,duration_median,duration_mean,duration_min,duration_max,duration_std",
@@ -41,17 +47,28 @@ Deno.test("report --format json has summary statistics, fits and comparisons", a
   assertEquals(burn.op, "burn");
   assertEquals(burn.points.map((p: { median: number }) => p.median), [1, 0.6]);
   assertEquals(burn.points[0].reps, 5);
-  assertAlmostEquals(burn.fits.amdahl.s.value, 0.2, 1e-9);
-  assertEquals(burn.fits.method, "bootstrap");
-  assert(burn.fits.amdahl.s.ci[0] < 0.2 && 0.2 < burn.fits.amdahl.s.ci[1]);
+  assertAlmostEquals(burn.fits.amdahl.s.value, 0.2, 1e-3);
+  assert(burn.fits.amdahl.s.ci.lo < 0.2 && 0.2 < burn.fits.amdahl.s.ci.hi);
+  assertEquals(burn.points[1].ci.lo < 0.6 && 0.6 < burn.points[1].ci.hi, true);
   assertEquals(burn.fits.karpFlatt[1].cores, 2);
   assertAlmostEquals(burn.fits.karpFlatt[1].e, 0.2, 1e-9);
+  // the schema file beside the JSON describes every field of a point
+  assertEquals(r.files.map((f) => f.slice(r.outDir.length + 1)), [
+    "report.json",
+    "report.schema.json",
+  ]);
+  const schema = JSON.parse(await Deno.readTextFile(`${r.outDir}/report.schema.json`));
+  const pointProps = schema.properties.runs.items.properties.operations.items.properties.points
+    .items.properties;
+  for (const key of Object.keys(burn.points[0])) assert(pointProps[key]?.description, key);
   const weak = doc.runs[1].operations[0];
   assertEquals(weak.fits.amdahl, null);
   assert(weak.fits.gustafson.s.value > 0);
   assertEquals(doc.comparisons.length, 1);
   assertEquals(doc.comparisons[0].runs, ["arrays-slurm", "arrays-kube"]);
-  assertEquals(doc.comparisons[0].pairs[0].wins, { A: 2, B: 3, tie: 1 });
+  const wins = doc.comparisons[0].pairs[0].wins;
+  assertEquals(wins.A + wins.B + wins.tie, 6);
+  assertEquals(wins.B, 3);
 });
 
 Deno.test("report --format md writes Markdown tables with escaped user text", async () => {
@@ -59,15 +76,18 @@ Deno.test("report --format md writes Markdown tables with escaped user text", as
   assertEquals(r.index, `${r.outDir}/report.md`);
   const md = await Deno.readTextFile(r.index);
   assertStringIncludes(md, "## amdahl — amdahl-s02");
-  assertStringIncludes(md, "| cores | nodes | ranks | threads | reps | median s |");
-  assertStringIncludes(md, "| 2 | 1 | 1 | 2 | 5 | **0.6000** |");
-  assertStringIncludes(md, "| burn | 0.2000 ± 0.0");
+  assertStringIncludes(md, "| cores | nodes × ranks × threads | reps | median [95 % CI] (s) |");
+  assertStringIncludes(md, "| 2 | 1 × 1 × 2 | 5 | **0.600 [0.590, 0.610]** |");
+  assertStringIncludes(md, "| burn | 0.200 [0.17");
   assertStringIncludes(md, "## Comparison: arrays");
-  assertStringIncludes(md, "| create random array | 1 | 2.000 | 1.600 | 0.800 | B |");
+  assertStringIncludes(
+    md,
+    "| create random array | 1 | 2.000 [1.980, 2.020] | 1.600 [1.584, 1.616] | 0.80",
+  );
   for (const s of XSS) assert(!md.includes(s), `raw ${s} in Markdown`);
   assertStringIncludes(md, "&lt;script&gt;alert(1)&lt;/script&gt;");
   // a table row keeps its column count although user text may contain pipes
   for (const line of md.split("\n").filter((l) => l.startsWith("| burn"))) {
-    assertEquals(line.split(/(?<!\\)\|/).length, 8);
+    assertEquals(line.split(/(?<!\\)\|/).length, 9);
   }
 });

@@ -18,16 +18,28 @@ Deno.test("writeReport() of the s = 0.2 amdahl run shows an Amdahl fit within ±
     "run-amdahl-s02.html",
   ]);
   const html = await Deno.readTextFile(`${r.outDir}/run-amdahl-s02.html`);
-  const m = html.match(/Amdahl s \(burn\)<\/div><div class="v">([0-9.]+) ± ([0-9.]+)</);
+  const m = html.match(
+    /Amdahl s \[95\u00a0% CI\] \(burn\)<\/div><div class="v">([0-9.]+) \[([0-9.]+), ([0-9.]+)\]</,
+  );
   assert(m, "Amdahl card missing");
   assert(Math.abs(Number(m[1]) - 0.2) <= 0.03, `s = ${m[1]}`);
-  assertStringIncludes(html, "Amdahl serial fraction s");
-  // the timing table: medians 1.000 and 0.6000, warm-ups excluded (5 reps each)
-  assertStringIncludes(html, "<strong>1.000</strong>");
-  assertStringIncludes(html, "<strong>0.6000</strong>");
+  assert(Number(m[2]) < 0.2 && 0.2 < Number(m[3]), `interval ${m[2]}, ${m[3]}`);
+  assertStringIncludes(html, "Amdahl serial fraction s [95\u00a0% CI]");
+  // the timing table: medians 1 and 0.6 with their intervals, warm-ups excluded (5 reps each)
+  assert(/<strong>1\.0\d* \[0\.9\d*, 1\.0\d*\]<\/strong>/.test(html), "median at 1 core");
+  assert(/<strong>0\.60\d* \[0\.5\d*, 0\.6\d*\]<\/strong>/.test(html), "median at 2 cores");
   assertStringIncludes(html, "10 measured, 2 warm-up, 0 failed");
-  // plots: time, speedup, efficiency and the monitoring figure
-  assertEquals(html.match(/<figure class="plot">/g)?.length, 5);
+  // time, speedup and efficiency per operation and the monitoring figures, each also a file
+  const figs = [...html.matchAll(/<figure class="plot" id="fig-([^"]+)">/g)].map((x) => x[1]);
+  assertEquals(figs, ["time-burn", "speedup-burn", "efficiency-burn", "memory", "cpu"]);
+  assertEquals(
+    r.figures.map((f) => f.slice(r.outDir.length + 1)),
+    figs.map((f) => `figures/run-amdahl-s02/${f}.svg`),
+  );
+  const svg = await Deno.readTextFile(`${r.outDir}/figures/run-amdahl-s02/time-burn.svg`);
+  assert(svg.startsWith(`<svg xmlns="http://www.w3.org/2000/svg"`));
+  assertStringIncludes(svg, "Figure 1. burn: time vs cores (log–log) — amdahl-s02");
+  assertStringIncludes(html, `<a href="figures/run-amdahl-s02/time-burn.svg">SVG</a>`);
   assertStringIncludes(html, "Resident memory per rank");
   const index = await Deno.readTextFile(r.index);
   assertStringIncludes(index, `href="run-amdahl-s02.html"`);
@@ -35,14 +47,15 @@ Deno.test("writeReport() of the s = 0.2 amdahl run shows an Amdahl fit within ±
 
 Deno.test("writeReport() pages are self-contained: no script, no external URL, relative links", async () => {
   const r = await render([FIXTURES.amdahl, FIXTURES.slurm, FIXTURES.kube, FIXTURES.xss]);
-  for (const file of r.files) {
+  for (const file of [...r.files, ...r.figures]) {
     const html = await Deno.readTextFile(file);
     assert(!/<script/i.test(html), `${file} has a script`);
     assert(!/<(img|link|iframe|object|embed)\b/i.test(html), `${file} loads a resource`);
     assert(!/(?:src|href)="(?:https?:|\/\/|\/)/i.test(html), `${file} has an absolute link`);
     assert(!/url\(/i.test(html), `${file} has a CSS url()`);
     for (const href of html.matchAll(/href="([^"#][^"]*)"/g)) {
-      assert(r.files.some((f) => f.endsWith(`/${href[1]}`)), `${file}: dangling link ${href[1]}`);
+      const target = `${r.outDir}/${href[1]}`;
+      assert([...r.files, ...r.figures].includes(target), `${file}: dangling link ${href[1]}`);
     }
   }
 });
@@ -64,8 +77,12 @@ Deno.test("writeReport() escapes every user string: markup appears only as text"
     "check failed: &lt;script&gt;alert(1)&lt;/script&gt; &quot;&gt;&lt;img",
   );
   assertStringIncludes(page, "<code>label=&quot;&gt;&lt;img src=x onerror=alert(1)&gt;</code>");
-  // Plot's text (legends, swatches) went through linkedom's serializer escaped
-  assertStringIncludes(page, "</svg>&lt;script&gt;alert(1)&lt;/script&gt;</span>");
+  // chart text (legends, captions) is escaped too, inline and in the figure files
+  assertStringIncludes(page, `dy="0.35em">&lt;script&gt;alert(1)&lt;/script&gt;</text>`);
+  for (const f of r.figures) {
+    const svg = await Deno.readTextFile(f);
+    for (const bad of XSS) assert(!svg.includes(bad), `${f} contains raw ${bad}`);
+  }
 });
 
 Deno.test("writeReport() renders a run with a torn last line and warns about it", async () => {
@@ -93,24 +110,25 @@ Deno.test("writeReport() compares runs of the same workload: overlay, ratios, wh
   const names = r.files.map((f) => f.slice(r.outDir.length + 1)).sort();
   assertEquals(names, [
     "compare-arrays.html",
+    "history-arrays.html",
     "index.html",
     "run-amdahl-s02.html",
     "run-arrays-kube.html",
     "run-arrays-slurm.html",
   ]);
   const html = await Deno.readTextFile(`${r.outDir}/compare-arrays.html`);
-  // kubernetes creates arrays 0.8× the time of slurm at every point, CIs apart
-  assertEquals(html.match(/<strong>0\.800<\/strong>/g)?.length, 3);
-  assertStringIncludes(
-    html,
-    "B faster at 3 of 6 points, A faster at 2, indistinguishable at 1.",
-  );
-  assertStringIncludes(html, "arrays on kubernetes (kubernetes) faster");
-  assertStringIncludes(html, "arrays on slurm (slurm) faster");
-  // legend: one colour per run
-  assertStringIncludes(html, "arrays on slurm (slurm)</span>");
-  assertStringIncludes(html, "arrays on kubernetes (kubernetes)</span>");
-  assertStringIncludes(await Deno.readTextFile(r.index), `href="compare-arrays.html"`);
+  assertStringIncludes(html, "<h1>arrays: slurm vs kubernetes</h1>");
+  // kubernetes creates arrays 0.8× the time of slurm at every point, with the ratio's interval
+  assertEquals(html.match(/<strong>0\.80\d* \[0\.\d+, 0\.\d+\]<\/strong>/g)?.length, 3);
+  assertStringIncludes(html, "arrays on kubernetes (kubernetes) is faster at 3 of 6 points");
+  assertStringIncludes(html, "arrays on kubernetes (kubernetes) faster</span>");
+  // legend: one colour per run, and never "0 of 2 points"
+  assert(!/faster at 0\b/.test(html), "a zero count in the sentence");
+  assertStringIncludes(html, "arrays on slurm (slurm)</text>");
+  assertStringIncludes(html, "arrays on kubernetes (kubernetes)</text>");
+  const index = await Deno.readTextFile(r.index);
+  assertStringIncludes(index, `href="compare-arrays.html"`);
+  assertStringIncludes(index, `href="history-arrays.html"`);
 });
 
 Deno.test("writeReport() flags noisy points and outliers without dropping them", async () => {
@@ -118,9 +136,11 @@ Deno.test("writeReport() flags noisy points and outliers without dropping them",
   const html = await Deno.readTextFile(`${r.outDir}/run-arrays-kube.html`);
   assertStringIncludes(html, "noisy · CV 51 %");
   assertStringIncludes(html, "1 outlier</span>");
-  assertStringIncludes(html, "outlier (Tukey)");
-  // the outlier (3.750 s) is kept in the statistics
-  assertStringIncludes(html, '<td class="num">3.750</td>');
+  assertStringIncludes(html, ">outlier (Tukey)</text>");
+  // the outlier (3.750 s) is kept in the statistics: it is the maximum
+  assertStringIncludes(html, "1.20 – 3.75</td>");
+  // reasons instead of bare dashes
+  assertStringIncludes(html, `<span class="na">baseline</span>`);
 });
 
 Deno.test("writeReport() rejects a non-run directory, a missing input and an unknown format", async () => {
@@ -154,6 +174,7 @@ Deno.test("writeReport() reports dask-bench CSVs and hyperfine JSON like runs", 
   const names = r.files.map((f) => f.slice(r.outDir.length + 1)).sort();
   assertEquals(names, [
     "compare-arrays.html",
+    "history-arrays.html",
     "index.html",
     "run-hyperfine.json.html",
     "run-kube_arrays.csv.html",
@@ -161,6 +182,6 @@ Deno.test("writeReport() reports dask-bench CSVs and hyperfine JSON like runs", 
   ]);
   const hf = await Deno.readTextFile(`${r.outDir}/run-hyperfine.json.html`);
   assertStringIncludes(hf, "./solve --threads {threads}");
-  const m = hf.match(/Amdahl s \([^)]*\)<\/div><div class="v">([0-9.]+)/);
+  const m = hf.match(/Amdahl s \[95\u00a0% CI\] \([^)]*\)<\/div><div class="v">([0-9.]+)/);
   assert(m && Math.abs(Number(m[1]) - 0.2) < 0.01, `hyperfine s ${m?.[1]}`);
 });

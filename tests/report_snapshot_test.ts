@@ -1,15 +1,16 @@
 /**
- * Snapshot of the HTML of one fixture run (numbers rounded, ids renumbered, version removed).
+ * Snapshots of the HTML of fixture runs with every number kept to three significant digits (so a
+ * 2 % error in a fit shows), ids renumbered, the version removed.
  * `UPDATE_SNAPSHOTS=1 deno test -A tests/report_snapshot_test.ts` rewrites the snapshots.
  */
-import { assertEquals } from "../core/_assert.ts";
+import { assert, assertEquals } from "../core/_assert.ts";
 import { VERSION } from "../core/version.ts";
 import { FIXTURES, render } from "./_report.ts";
 
 const SNAPSHOTS = new URL("./testdata/snapshots/", import.meta.url).pathname;
 const UPDATE = Deno.env.get("UPDATE_SNAPSHOTS") === "1";
 
-/** Make rendered HTML comparable across machines: round numbers, renumber ids. */
+/** Make rendered HTML comparable across machines: 3 significant digits, renumbered ids. */
 export function normalize(html: string): string {
   const ids = new Map<string, string>();
   const id = (v: string) => {
@@ -21,7 +22,7 @@ export function normalize(html: string): string {
     .replace(/\bid="([^"]*)"/g, (_, v) => `id="${id(v)}"`)
     .replace(/href="#([^"]*)"/g, (_, v) => `href="#${id(v)}"`)
     .replace(/-?\d+\.\d+(?:e-?\d+)?/g, (x) => {
-      const r = Number(Number(x).toFixed(1));
+      const r = Number(Number(x).toPrecision(3));
       return String(Object.is(r, -0) ? 0 : r);
     })
     .replace(/></g, ">\n<");
@@ -48,17 +49,23 @@ async function check(name: string, html: string) {
   }
 }
 
-Deno.test("normalize() rounds numbers and renumbers ids", () => {
+Deno.test("normalize() keeps three significant digits and renumbers ids", () => {
   assertEquals(
-    normalize(`<a href="#op-7">x</a><h3 id="op-7">1.2345</h3><p id="z">-0.04 3 2e-7</p>`),
-    `<a href="#id1">x</a>\n<h3 id="id1">1.2</h3>\n<p id="id2">0 3 2e-7</p>`,
+    normalize(`<a href="#op-7">x</a><h3 id="op-7">1.2345</h3><p id="z">-0.0004 3 0.2041</p>`),
+    `<a href="#id1">x</a>\n<h3 id="id1">1.23</h3>\n<p id="id2">-0.0004 3 0.204</p>`,
   );
+  // a 2 % error in a fitted value changes the snapshot
+  assert(normalize("s = 0.2000") !== normalize("s = 0.2040"));
 });
 
 Deno.test("run page of the amdahl fixture matches its snapshot", async () => {
   const r = await render([FIXTURES.amdahl]);
   await check("run-amdahl-s02.html", await Deno.readTextFile(`${r.outDir}/run-amdahl-s02.html`));
   await check("index-amdahl-s02.html", await Deno.readTextFile(r.index));
+  await check(
+    "time-burn-amdahl-s02.svg",
+    await Deno.readTextFile(`${r.outDir}/figures/run-amdahl-s02/time-burn.svg`),
+  );
 });
 
 Deno.test("comparison page of the arrays fixtures matches its snapshot", async () => {
