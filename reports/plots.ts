@@ -10,7 +10,7 @@
  * @module
  */
 import type { Chart, Layer, LegendItem, Mark, Shape } from "./_chart.ts";
-import { bounds, fmtInterval } from "./_format.ts";
+import { bounds, fmtInterval, fmtLevel } from "./_format.ts";
 import { amdahlTime, type Estimate, gustafsonSpeedup, uslCapacity } from "./fits.ts";
 import type { OpAnalysis, PointStats } from "./model.ts";
 import type { Mode } from "../core/types.ts";
@@ -85,14 +85,28 @@ export function yOf(kind: Kind, mode: Mode, t: number, cores: number, base: [num
  * reference point (exact by definition) and where the repetitions allow none.
  */
 export function pointCi(p: PointStats, kind: Kind): [number, number] | null {
+  const ci = pointInterval(p, kind);
+  return ci ? bounds(ci) : null;
+}
+
+function pointInterval(p: PointStats, kind: Kind) {
   const iv = p.intervals;
   const ci = kind === "time"
     ? (iv?.seconds ?? p.summary?.ci)
     : kind === "speedup"
     ? iv?.speedup
     : iv?.efficiency;
-  if (!ci || ci.method === "definition") return null;
-  return bounds(ci);
+  return !ci || ci.method === "definition" ? null : ci;
+}
+
+/** The confidence level the points' intervals really have: `95 %`, or a range `75–95 %`. */
+export function levelText(points: PointStats[], kind: Kind): string {
+  const levels = points.map((p) => pointInterval(p, kind)?.level).filter((l): l is number =>
+    typeof l === "number"
+  );
+  if (!levels.length) return fmtLevel(0.95);
+  const lo = Math.min(...levels), hi = Math.max(...levels);
+  return hi - lo < 1e-9 ? fmtLevel(lo) : `${fmtLevel(lo).replace(" %", "")}–${fmtLevel(hi)}`;
 }
 
 /** Core counts on a log grid between `lo` and `hi` (for fit curves and ideal lines). */
@@ -323,7 +337,7 @@ export function opChart(
     marker: medStyle,
   });
   legend.unshift({
-    label: withCi.length ? "median, 95 % CI" : "median",
+    label: withCi.length ? `median, ${levelText(pts, kind)} CI` : "median",
     line: medStroke,
     marker: medStyle,
   });
