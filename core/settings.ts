@@ -117,8 +117,11 @@ export function longFlag(decl: { flag: string }): string {
   return decl.flag.split(/[ ,]+/).find((f) => f.startsWith("--")) ?? decl.flag;
 }
 
-/** The first source that sets a setting: its flag, an environment key, a `.env` key. */
-export function findSetting(key: string, decl: SettingDecl, src: ConfigSources): Found | null {
+/** The first source that sets setting `key`: its flag, an environment key, a `.env` key. */
+export function findSetting(
+  [key, decl]: [string, SettingDecl],
+  src: ConfigSources,
+): Found | null {
   const flagValue = src.flags[key];
   if (flagValue !== undefined) return { raw: flagValue, origin: `Flag ${longFlag(decl)}` };
   for (const k of decl.env ?? []) {
@@ -185,7 +188,7 @@ export function resolveSettings<S extends SettingDecls>(
   const values: Settings = {};
   const origins: Record<string, string> = {};
   for (const [key, decl] of Object.entries(decls)) {
-    const found = findSetting(key, decl, src);
+    const found = findSetting([key, decl], src);
     values[key] = found ? parseSetting(decl, found) : defaultOf(decl);
     origins[key] = found?.origin ?? "default";
   }
