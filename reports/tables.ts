@@ -23,7 +23,7 @@ export function reason(text: string): SafeHtml {
 /** Flags of a point: noisy, outliers, failed, imported. */
 export function pointFlags(p: PointStats): SafeHtml[] {
   const out: SafeHtml[] = [];
-  if (p.summary?.noisy) out.push(badge(`noisy · CV ${fmtPct(p.summary.cv, 0)}`, "warn"));
+  if (p.summary?.noisy) out.push(badge("noisy", "warn"));
   const outliers = p.summary?.outliers.filter(Boolean).length ?? 0;
   if (outliers) out.push(badge(`${outliers} outlier${outliers > 1 ? "s" : ""}`, "bad"));
   if (p.failed) out.push(badge(`${p.failed} failed`, "bad"));
@@ -37,14 +37,6 @@ export function noCiReason(p: PointStats): string {
   if (!p.summary) return "no data";
   if (p.imported) return "imported: no CI";
   return p.summary.n < 2 ? `n = ${p.summary.n}: no CI` : "no CI";
-}
-
-/** A note when an interval's level is not the 95 % the header says (few repetitions). */
-export function levelNote(
-  ci: { level?: number; note?: string | null } | null | undefined,
-): SafeHtml | string {
-  if (!ci || typeof ci.level !== "number" || Math.abs(ci.level - 0.95) < 1e-9) return "";
-  return markup` <span class="na" title="${ci.note ?? ""}">(${fmtLevel(ci.level)})</span>`;
 }
 
 function layout(p: PointStats): string {
@@ -62,17 +54,16 @@ export function timingTable(op: OpAnalysis, mode: "strong" | "weak"): SafeHtml {
     const ci = s?.ci ? bounds(s.ci) : null;
     const median = s
       ? markup`<strong>${fmtInterval(s.median, ci)}</strong>${
-        ci ? levelNote(s.ci) : markup` ${reason(noCiReason(p))}`
+        ci ? "" : markup` ${reason(noCiReason(p))}`
       }`
       : reason("no data");
     const iv = p.intervals;
-    const range = s && Number.isFinite(s.min) ? `${fmtSig(s.min, 3)} – ${fmtSig(s.max, 3)}` : null;
     const none = reason(s ? "–" : "no data");
     const lay = layout(p);
     return markup`<tr class="${s?.noisy ? "flag-noisy" : ""}">
 ${num(markup`${p.cores}${lay ? markup`<br><span class="na">${lay}</span>` : ""}`)}
 ${num(p.imported ? reason("imported") : String(s?.n ?? 0), "num sep")}${num(median)}
-${num(range ?? none)}${num(s ? fmtPct(s.cv, 1) : none)}
+${num(s ? fmtPct(s.cv, 1) : none)}
 ${
       num(
         isBase
@@ -113,7 +104,7 @@ ${num(p.rate === null ? reason("no metric") : fmtSig(p.rate, 3))}
         <thead>
           <tr class="group">
             <th>scale</th>
-            <th colspan="4" class="sep">time</th>
+            <th colspan="3" class="sep">time</th>
             <th colspan="3" class="sep">scaling vs ${
     base ? `${base.cores} core${base.cores === 1 ? "" : "s"}` : "baseline"
   }</th>
@@ -124,7 +115,6 @@ ${num(p.rate === null ? reason("no metric") : fmtSig(p.rate, 3))}
             <th class="num">cores<br><span class="na">nodes×ranks×threads</span></th>
             <th class="num sep">reps</th>
             <th class="num">median [95 % CI] (s)</th>
-            <th class="num">min – max (s)</th>
             <th class="num">CV (%)</th>
             <th class="num sep">${mode === "weak" ? "scaled speedup (×)" : "speedup (×)"}</th>
             <th class="num">efficiency</th>
@@ -137,8 +127,20 @@ ${num(p.rate === null ? reason("no metric") : fmtSig(p.rate, 3))}
         </thead>
         <tbody>${rows}</tbody>
       </table>
-    </div>
+    </div>${levelCaption(op)}
   `;
+}
+
+/** A caption when some intervals reach less than 95 % (fewer than 6 repetitions). */
+function levelCaption(op: OpAnalysis): SafeHtml | string {
+  const low = op.points.filter((p) => p.summary?.ci && p.summary.ci.level < 0.95 - 1e-9);
+  if (!low.length) return "";
+  const levels = [...new Set(low.map((p) => fmtLevel(p.summary!.ci!.level)))];
+  return markup`<p class="sub">With ${
+    [...new Set(low.map((p) => p.summary!.n))].join(" or ")
+  } repetitions the interval of the median reaches ${levels.join(", ")} (at ${
+    low.map((p) => p.cores).join(", ")
+  } cores), not 95 %: its bounds are the extreme repetitions. Six or more repetitions give 95 %.</p>`;
 }
 
 function estimate(e: Estimate | null | undefined, why: string): SafeHtml {
