@@ -76,9 +76,9 @@ export function oversubscription(points: PlannedPoint[], cpus: number): string |
   const over = points.filter((p) => p.cores > cpus).map((p) => p.cores);
   if (!over.length) return null;
   const list = over.length > 6
-    ? `${over.slice(0, 3).join(", ")}, …, ${over[over.length - 1]} (${over.length} points)`
-    : over.join(", ");
-  return `Warning: ${over.length === 1 ? "point" : "points"} with ${list} cores ${
+    ? `${over.slice(0, 3).join(", ")}, …, ${over[over.length - 1]} cores (${over.length} points)`
+    : `${over.join(", ")} cores`;
+  return `Warning: ${over.length === 1 ? "point" : "points"} with ${list} ${
     over.length === 1 ? "exceeds" : "exceed"
   } this machine's ${cpus} logical CPUs: their ranks and threads share CPUs (oversubscribed)`;
 }

@@ -145,6 +145,30 @@ Deno.test("kill -9 of the driver mid-sweep, then --resume completes with no dupl
   const again = await cli(["run", "amdahl", "--set", "s=0.5", "--resume", `${out}/killed`]);
   assertEquals(again.code, 2);
   assertStringIncludes(again.stderr, "--resume cannot change it to '0.5'");
+  // the manifest's configuration is the run's: a flag that contradicts it is refused, naming both
+  assertEquals(run.manifest.config?.cores, [1, 2]);
+  const cores = await cli(["run", "--resume", `${out}/killed`, "-c", "1,2,4"]);
+  assertEquals([cores.code, cores.stderr.trim()], [
+    2,
+    `--cores '1,2,4' contradicts run '${out}/killed', which was made with '1,2': resume without it, or start a new run`,
+  ]);
+  const provider = await cli(["run", "--resume", `${out}/killed`, "-p", "slurm"]);
+  assertEquals(provider.code, 2);
+  assertStringIncludes(provider.stderr, "--provider 'slurm' contradicts run");
+  // the same values, and settings that only change how the run is watched, are fine
+  const same = await cli([
+    "run",
+    "--resume",
+    `${out}/killed`,
+    "-c",
+    "1,2",
+    "--layout",
+    "ranks",
+    "--timeout",
+    "60",
+    "--json",
+  ]);
+  assertEquals([same.code, JSON.parse(same.stdout).recorded], [0, 0], same.stderr);
   await Deno.remove(out, { recursive: true });
 });
 

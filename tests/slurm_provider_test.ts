@@ -85,7 +85,7 @@ test("points 1..12:4 with 4 cores per node run on 1, 1, 2 and 3 nodes, node list
   await Deno.remove(out, { recursive: true });
 });
 
-test("a point asking for more nodes than exist fails with Slurm's reason, and the sweep goes on", async () => {
+test("a point asking for more nodes than exist fails after the grace period with Slurm's reason, without --timeout", async () => {
   const out = await tmp();
   const t0 = Date.now();
   const r = await cli([
@@ -105,8 +105,8 @@ test("a point asking for more nodes than exist fails with Slurm's reason, and th
     "work=10",
     "-o",
     out,
-    "--timeout",
-    "20",
+    "--unschedulable-grace",
+    "3",
     "--poll-interval",
     "0.5",
     "--json",
@@ -117,9 +117,13 @@ test("a point asking for more nodes than exist fails with Slurm's reason, and th
   assertEquals(run.observations.map((o) => [o.cores, o.ok]), [[4, true], [16, false]]);
   const error = run.observations[1].error ?? "";
   assert(
-    /node configuration is not available|PartitionNodeLimit|Resources|did not start/.test(error),
+    /^Job failed: Slurm cannot start this job as submitted: (PartitionConfig|PartitionNodeLimit|ReqNodeNotAvail)\b.* \(pending [3-9] s\)/
+      .test(error),
     error,
   );
+  const job = run.manifest.provider.jobs[1];
+  assertEquals([job.cores, job.state], [16, "failed"]);
+  assertStringIncludes(job.reason ?? "", "Slurm cannot start this job as submitted");
   await nothingLeft({ runId: run.manifest.run_id, runDir: run.dir });
   await Deno.remove(out, { recursive: true });
 });
