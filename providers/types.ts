@@ -12,7 +12,7 @@ import type {
   JobState,
   ProviderContext,
 } from "../core/provider.ts";
-import type { SettingDecl, Settings } from "../core/settings.ts";
+import type { SettingDecl, SettingDecls, Settings } from "../core/settings.ts";
 import type { Batch } from "../core/types.ts";
 
 export type { Emitted, JobHandle, JobState, ProviderContext, Settings };
@@ -35,7 +35,7 @@ export type SettingSpec = ListForm<SettingDecl>;
 export interface Provider<H extends JobHandle = JobHandle> {
   readonly name: string;
   readonly summary: string;
-  readonly settings: readonly SettingSpec[];
+  readonly settings: readonly SettingSpec[] | SettingDecls;
   validate?(ctx: ProviderContext): Promise<void>;
   emit(batch: Batch, ctx: ProviderContext): Promise<Emitted>;
   submit(batch: Batch, emitted: Emitted, ctx: ProviderContext): Promise<H>;

@@ -9,8 +9,9 @@ import type { Provider, ProviderSession } from "../../core/provider.ts";
 import type { SettingDecls } from "../../core/settings.ts";
 import type { JobHandle, Provider as LegacyProvider, SettingSpec } from "../types.ts";
 
-/** Old settings list → declarations by key. */
-export function settingsFromList(list: readonly SettingSpec[]): SettingDecls {
+/** Old settings list → declarations by key (declarations already by key pass through). */
+export function settingsFromList(list: readonly SettingSpec[] | SettingDecls): SettingDecls {
+  if (!Array.isArray(list)) return list as SettingDecls;
   return Object.fromEntries(list.map(({ key, ...decl }) => [key, decl]));
 }
 
