@@ -162,6 +162,8 @@ export class RendezvousHub extends Member {
   #byes = new Set<number>();
   #allGone: PromiseWithResolvers<void> = Promise.withResolvers();
   #info = new Map<number, { host: string; pid: number }>();
+  /** Writes of rank 0's blocks to the others, by collective (see #receiveOwn) */
+  #writes = new Map<number, Promise<void>[]>();
 
   private constructor(listener: Deno.Listener, opts: HubOptions) {
     super(0, opts.size);
@@ -169,12 +171,13 @@ export class RendezvousHub extends Member {
     this.port = (listener.addr as Deno.NetAddr).port;
     this.#opts = opts;
     this.#exchange = new Exchange(opts.size, (dest, seq, result) => {
-      if (dest === 0) return this.receive(seq, result);
+      if (dest === 0) return this.#receiveOwn(seq, result);
       const lengths = result.blocks.map((b) => b.byteLength);
-      this.#links.get(dest)?.send(
+      const sent = this.#links.get(dest)?.send(
         { t: "result", seq, values: result.values, lengths },
         result.blocks,
       );
+      if (sent) this.#writes.get(seq)?.push(sent);
     });
     if (opts.size === 1) this.#allConnected.resolve(), this.#allGone.resolve();
     this.#accept();
@@ -313,11 +316,27 @@ export class RendezvousHub extends Member {
     for (const link of this.#links.values()) link.send({ t: "abort", message });
   }
 
+  /**
+   * Rank 0's result. When rank 0 sent bytes, its call resolves only once they are written to every
+   * other rank (the Exchange delivers to rank 0 first, then to the others, synchronously), so that
+   * the caller may reuse its buffers at once without a copy of them here.
+   */
+  #receiveOwn(seq: number, result: CollectiveResult): void {
+    const writes = this.#writes.get(seq);
+    if (!writes) return this.receive(seq, result);
+    queueMicrotask(() => {
+      this.#writes.delete(seq);
+      Promise.all(writes).then(() => this.receive(seq, result));
+    });
+  }
+
   protected send(seq: number, part: Contribution): void {
     try {
-      // rank 0's call resolves before its blocks are written to the others: copy them now, so the
-      // caller may reuse its buffers at once
-      this.#exchange.contribute(0, seq, { ...part, blocks: part.blocks.map((b) => b.slice()) });
+      if (part.blocks.some((b) => b.byteLength > 0)) this.#writes.set(seq, []);
+      // rank 0's block to itself (every block, for a broadcast) is copied: it must not alias the
+      // caller's buffer, as a block received over TCP does not
+      const blocks = part.blocks.map((b, d) => (part.broadcast || d === 0 ? b.slice() : b));
+      this.#exchange.contribute(0, seq, { ...part, blocks });
     } catch (err) {
       this.#abortAll((err as Error).message);
     }

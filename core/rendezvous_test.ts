@@ -66,6 +66,32 @@ for (
     await closeAll(g);
   });
 
+  Deno.test(`${name} group: alltoall() senders may overwrite their blocks once it resolves`, async () => {
+    // blocks larger than a socket's buffers: rank 0's reach the others after its call resolved
+    const g = await make(3);
+    const blocks = g.map((m) =>
+      [0, 1, 2].map((d) => new Uint8Array(8 << 20).fill(10 * m.rank + d))
+    );
+    const out = await Promise.all(
+      g.map(async (m) => {
+        const got = await m.alltoall(blocks[m.rank]);
+        for (const b of blocks[m.rank]) b.fill(255);
+        return got;
+      }),
+    );
+    for (let dest = 0; dest < 3; dest++) {
+      for (let src = 0; src < 3; src++) {
+        const b = out[dest][src];
+        assertEquals([b.length, b[0], b[b.length - 1]], [
+          8 << 20,
+          10 * src + dest,
+          10 * src + dest,
+        ]);
+      }
+    }
+    await closeAll(g);
+  });
+
   Deno.test(`${name} group: fail() on one rank rejects pending collectives on every rank`, async () => {
     const g = await make(3);
     const pending = [g[0].barrier(), g[2].barrier()];
