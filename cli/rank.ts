@@ -7,16 +7,19 @@
  * - SCALEBENCH_TOKEN or SCALEBENCH_TOKEN_FILE: the rendezvous token
  * - SCALEBENCH_RDV_HOST: rank 0's host, overriding the spec (Slurm node list, cluster DNS)
  * - SCALEBENCH_RDV_INTERFACE: rank 0 binds to and publishes this interface's IPv4 address
- * - SCALEBENCH_TLS_DIR: the rendezvous talks TLS with `tls.crt`, `tls.key` (and `ca.crt`) from there
- *   (a Kubernetes TLS secret mounted in the pod); SCALEBENCH_TLS_SERVER_NAME: the name the
- *   certificate is for (default: rank 0's host)
+ * - SCALEBENCH_TLS_DIR: the rendezvous talks TLS: rank 0 serves `tls.crt` with `tls.key`, the others
+ *   trust `ca.crt` from there (the run's TLS directory, or a Kubernetes TLS secret mounted in the
+ *   pod); SCALEBENCH_TLS_SERVER_NAME: the name the certificate is for (default: rank 0's host).
+ *   A run with `--tls` refuses to start a rank without it (core/tls.ts)
  * - SCALEBENCH_WATCH_STDIN=1: exit when stdin closes (the local driver died)
  *
  * @module
  */
 import { runRank } from "../core/rank.ts";
 import { builtinWorkloads } from "../workloads/mod.ts";
-import type { RankSpec } from "../core/protocol.ts";
+import { type RankSpec, toRankSpec } from "../core/protocol.ts";
+import { errorMessage } from "../core/errors.ts";
+import { type RankTls, readRankTls } from "../core/tls.ts";
 
 function env(name: string): string | undefined {
   const v = Deno.env.get(name);
@@ -28,24 +31,15 @@ function fatal(message: string): never {
   Deno.exit(2);
 }
 
-async function readTls(dir: string | undefined, serverName: string | undefined) {
+/** The rank's TLS files; a read error travels to the rank runtime, which reports it (exit 2). */
+async function readTls(rank: number): Promise<RankTls | undefined> {
+  const dir = env("SCALEBENCH_TLS_DIR");
   if (!dir) return undefined;
-  const read = async (name: string, required: boolean) => {
-    try {
-      return await Deno.readTextFile(`${dir}/${name}`);
-    } catch (err) {
-      if (required) {
-        fatal(`No readable '${name}' in SCALEBENCH_TLS_DIR '${dir}': ${(err as Error).message}`);
-      }
-      return undefined;
-    }
-  };
-  return {
-    cert: (await read("tls.crt", true))!,
-    key: (await read("tls.key", true))!,
-    ca: await read("ca.crt", false),
-    serverName,
-  };
+  try {
+    return await readRankTls(dir, { rank, serverName: env("SCALEBENCH_TLS_SERVER_NAME") });
+  } catch (err) {
+    return { error: errorMessage(err) };
+  }
 }
 
 /** Run this process as one rank; exits with the rank's code. */
@@ -54,9 +48,9 @@ export async function main(args: string[] = []): Promise<never> {
   const specFile = specIndex >= 0 ? args[specIndex + 1] : env("SCALEBENCH_SPEC_FILE");
   let spec: RankSpec;
   try {
-    spec = JSON.parse(
+    spec = toRankSpec(JSON.parse(
       env("SCALEBENCH_SPEC") ?? (specFile ? await Deno.readTextFile(specFile) : ""),
-    );
+    ));
   } catch (err) {
     fatal(
       `No readable rank spec in SCALEBENCH_SPEC or SCALEBENCH_SPEC_FILE (${
@@ -101,7 +95,7 @@ export async function main(args: string[] = []): Promise<never> {
     }
     rendezvousHost = rendezvousBind = addr;
   }
-  const tls = await readTls(env("SCALEBENCH_TLS_DIR"), env("SCALEBENCH_TLS_SERVER_NAME"));
+  const tls = await readTls(rank);
   const code = await runRank({
     spec,
     rank,

@@ -11,6 +11,7 @@ import { configFromManifest, RESUME_MAY_CHANGE } from "../core/config_resume.ts"
 import { ValidationError } from "../core/errors.ts";
 import { parseSetFlags } from "../core/params.ts";
 import type { Provider } from "../core/provider.ts";
+import type { SettingDecls } from "../core/settings.ts";
 import { readRun } from "../core/results.ts";
 import { type RunOptions, type RunResult, runSweep, sourceRankCommand } from "../core/run.ts";
 import type { SweepEvent } from "../core/sweep.ts";
@@ -77,7 +78,7 @@ export async function pluginOfCommandLine(args: string[]): Promise<Plugin | unde
  */
 function runOptions(
   resolved: ResolvedConfig,
-  options: { resume: string | null; set: Record<string, string> },
+  options: { resume: string | null; set: Record<string, string>; provider: Provider },
 ): Partial<RunConfig> {
   const { config, origins } = resolved;
   if (!options.resume) return config;
@@ -88,20 +89,19 @@ function runOptions(
     const may = (RESUME_MAY_CHANGE as string[]).includes(k) && origins[k] !== "default";
     if (fromFlag(k) || may) given[k] = v;
   }
-  const ps: Record<string, unknown> = {};
+  const decls = options.provider.settings as SettingDecls;
+  const settings: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(config.providerSettings)) {
-    const origin = origins[`${config.provider}.${k}`];
-    if (origin?.startsWith("Flag ") || (origin !== "default" && v !== null && isSecret(k))) {
-      ps[k] = v;
+    const origin = origins[`${config.provider}.${k}`] ?? "default";
+    // flags are checked against the run; secrets (never stored) come from wherever they are set
+    if (origin.startsWith("Flag ") || (decls[k]?.secret && origin !== "default")) {
+      settings[k] = v;
     }
-  }
-  function isSecret(_k: string) {
-    return true; // non-flag values are passed only for secrets: resumeConfig ignores the others
   }
   return {
     ...given,
     params: Object.keys(options.set).length ? options.set : undefined,
-    providerSettings: ps as RunConfig["providerSettings"],
+    providerSettings: settings as RunConfig["providerSettings"],
   };
 }
 
@@ -162,7 +162,7 @@ export function runCommand(plugin?: Plugin) {
     const progress = o.json || o.dryRun ? null : progressReporter();
     let result: RunResult;
     try {
-      const { provider: _, ...given } = runOptions(resolved, { resume, set });
+      const { provider: _, ...given } = runOptions(resolved, { resume, set, provider });
       const run: RunOptions = {
         ...given,
         workload,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { RecordError, toObservation, toTaskRecord } from "./observation.ts";
-import { decodeRecord, encodeRecord } from "./protocol.ts";
+import { decodeRecord, encodeRecord, toRankSpec } from "./protocol.ts";
 
 const TASK = {
   op: "burn",
@@ -56,4 +56,27 @@ Deno.test("toObservation() accepts a schema v1 line and rejects a missing field"
   const { size: _, ...noSize } = obs;
   assert.throws(() => toObservation(noSize), new RecordError("field 'size' is missing"));
   assert.throws(() => toObservation([]), new RecordError("not a JSON object"));
+});
+
+Deno.test("toRankSpec() checks what a provider handed a rank", () => {
+  const spec = {
+    run_id: "r",
+    batch: "p00-c002-b00",
+    workload: "amdahl",
+    mode: "strong",
+    point: { index: 0, cores: 2, nodes: 1, ranks: 2, threads: 1, params: {}, size: 1 },
+    tasks: [{ op: "burn", rep: 0, warmup: false, record: true }],
+    seed: 1,
+    monitor_interval: 0,
+    rendezvous: { host: "", port: 0, timeout: 30 },
+  };
+  assert.deepEqual(toRankSpec(spec), spec);
+  assert.throws(
+    () => toRankSpec({ ...spec, tasks: [{ op: "burn" }] }),
+    new RecordError("a task of the spec needs op, rep and warmup"),
+  );
+  assert.throws(
+    () => toRankSpec({ ...spec, point: { ...spec.point, ranks: 0 } }),
+    new RecordError("the spec's 'point' needs whole cores, nodes, ranks and threads"),
+  );
 });

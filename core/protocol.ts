@@ -31,9 +31,37 @@ export interface RankSpec {
     file?: string;
     /** Seconds the ranks wait for each other at start */
     timeout: number;
+    /** The run uses TLS (`--tls`): a rank without SCALEBENCH_TLS_DIR refuses to start (exit 2) */
+    tls?: boolean;
   };
   /** Scratch directory for the ranks (default: the OS temp dir) */
   scratch_dir?: string;
+}
+
+/** `value` as a rank spec (what a provider handed the rank), or a RecordError saying what is wrong. */
+export function toRankSpec(value: unknown): RankSpec {
+  const s = value as RankSpec;
+  if (!s || typeof s !== "object") fail("the spec is not a JSON object");
+  for (const k of ["run_id", "batch", "workload"] as const) {
+    if (typeof s[k] !== "string") fail(`the spec's '${k}' is not a string`);
+  }
+  if (s.mode !== "strong" && s.mode !== "weak") fail("the spec's 'mode' is not strong or weak");
+  const p = s.point;
+  if (!p || ![p.cores, p.nodes, p.ranks, p.threads].every((n) => Number.isInteger(n) && n > 0)) {
+    fail("the spec's 'point' needs whole cores, nodes, ranks and threads");
+  }
+  if (!p.params || typeof p.params !== "object") fail("the spec's 'point' has no params");
+  if (!Array.isArray(s.tasks)) fail("the spec's 'tasks' is not a list");
+  for (const t of s.tasks) {
+    if (typeof t?.op !== "string" || !Number.isInteger(t.rep) || typeof t.warmup !== "boolean") {
+      fail("a task of the spec needs op, rep and warmup");
+    }
+  }
+  const r = s.rendezvous;
+  if (!r || typeof r.host !== "string" || !Number.isInteger(r.port) || !(r.timeout > 0)) {
+    fail("the spec's 'rendezvous' needs host, port and timeout");
+  }
+  return s;
 }
 
 /** The prefix of a record line on rank 0's stdout. */
@@ -42,7 +70,7 @@ export const RECORD_PREFIX = "@@scalebench ";
 /** Records rank 0 writes (docs/architecture.md, "The rank protocol"). */
 export type RankRecord =
   /** Every rank joined and loaded the workload: their hosts and pids */
-  | { type: "ready"; t: number; hosts: string[]; pids: number[] }
+  | { type: "ready"; t: number; hosts: string[]; pids: number[]; tls?: boolean }
   /** One observation's measurements, once every rank has reported its time and check */
   | { type: "obs"; obs: TaskRecord }
   /** A monitor sample of some rank */
@@ -85,6 +113,7 @@ export function toRankRecord(value: unknown): RankRecord {
         t,
         hosts: r.hosts as string[],
         pids: Array.isArray(r.pids) ? r.pids.filter(Number.isInteger) : [],
+        tls: r.tls === true,
       };
     case "obs":
       return { type: "obs", obs: toTaskRecord(r.obs) };
