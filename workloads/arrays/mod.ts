@@ -14,7 +14,9 @@
  */
 import { int } from "../../core/params.ts";
 import { defineWorkload, partition, type RankContext } from "../../core/workload.ts";
-import { type Block, KERNELS, type Piece, rowBytes } from "./kernels.ts";
+import { type Block, KERNELS } from "./kernels.ts";
+import { sumTranspose, transposeBuffers, type TransposeState } from "./sum_transpose.ts";
+import { diagPairs, rowBytes } from "./transpose.ts";
 import { mergeAll, type Moments, stdOf } from "./moments.ts";
 import { genRow, sampleIndices, VALUE_RANGE } from "./random.ts";
 import { checkElementwise, checkStd, checkStdAxis, checkTranspose } from "./checks.ts";
@@ -33,19 +35,10 @@ const params = {
 export type ArrayParams = { size: number };
 
 /** What every rank keeps between operations. */
-export interface ArrayState {
-  block: Block;
-  /** Row range of every rank */
-  ranges: [number, number][];
+export interface ArrayState extends TransposeState {
   seed: number;
-  /** Int32 result buffer (x + 1, x + xᵀ) */
-  out32: Int32Array;
   /** Float64 result buffer (sin² + cos²) */
   out64: Float64Array;
-  /** Encoded column blocks to send for x + xᵀ (ranks > 1) */
-  send: Uint8Array | null;
-  /** Received bytes copied to shared memory for the threads (ranks > 1 and threads > 1) */
-  stage: Uint8Array | null;
 }
 
 /** Context of an `arrays` operation. */
@@ -73,83 +66,6 @@ export async function randomAccess(
   return ctx.rank === 0 ? all[owner] : null;
 }
 
-/** Bytes per alltoall message: big blocks go as several concurrent collectives (pipelined). */
-const CHUNK_BYTES = 1 << 20;
-
-/**
- * Exchange blocks of whole rows: `send[d]` (`rowsTo[d]` rows of `bytesPerRow[rank]` bytes) goes to
- * rank d, as concurrent alltoalls of at most CHUNK_BYTES a block. Resolves to the pieces received
- * from each rank with their first row. Every rank must pass the same `bytesPerRow` (by sender) and
- * `maxRows` (the most rows any rank sends to another).
- */
-export async function exchangeRows(
-  ctx: { rank: number; alltoall(b: Uint8Array[]): Promise<Uint8Array[]> },
-  blocks: { send: Uint8Array[]; bytesPerRow: number[]; maxRows: number },
-): Promise<{ bytes: Uint8Array; row0: number; rows: number }[][]> {
-  const { bytesPerRow } = blocks;
-  const perRound = Math.max(1, Math.floor(CHUNK_BYTES / Math.max(...bytesPerRow, 1)));
-  const rounds = Math.ceil(blocks.maxRows / perRound);
-  const mine = bytesPerRow[ctx.rank];
-  const pending: Promise<Uint8Array[]>[] = [];
-  for (let k = 0; k < rounds; k++) {
-    pending.push(ctx.alltoall(blocks.send.map((b) => {
-      const lo = Math.min(b.length, k * perRound * mine);
-      return b.subarray(lo, Math.min(b.length, lo + perRound * mine));
-    })));
-  }
-  const got = await Promise.all(pending);
-  return bytesPerRow.map((rb, s) =>
-    got.flatMap((round, k) => {
-      let bytes = round[s];
-      if (bytes.byteLength === 0) return [];
-      if (bytes.byteOffset % 4) bytes = bytes.slice();
-      return [{ bytes, row0: k * perRound, rows: bytes.byteLength / rb }];
-    })
-  );
-}
-
-async function transpose(ctx: ArrayContext, state: ArrayState): Promise<Int32Array> {
-  const { block, ranges, out32 } = state;
-  const { rows, cols, rowStart, x } = block;
-  if (ctx.ranks > 1) {
-    const send = state.send!;
-    // rows c0..c1 of xᵀ for rank d (its rows), encoded, at regions[d].at
-    let at = 0;
-    const rb = rowBytes(rows);
-    const regions = ranges.map(([c0, c1], d) => {
-      if (d === ctx.rank) return null;
-      const reg = { at, c0, c1 };
-      at += (c1 - c0) * rb;
-      return reg;
-    });
-    await ctx.parallel("packTransposed", { x, rows, cols, send, regions });
-    const received = await exchangeRows(ctx, {
-      send: regions.map((r) =>
-        r ? send.subarray(r.at, r.at + (r.c1 - r.c0) * rb) : new Uint8Array(0)
-      ),
-      bytesPerRow: ranges.map(([a, b]) => rowBytes(b - a)),
-      maxRows: Math.max(...ranges.map(([a, b]) => b - a)),
-    });
-    const pieces: Piece[] = [];
-    let staged = 0;
-    received.forEach((list, s) => {
-      const [c0, c1] = ranges[s];
-      for (const p of list) {
-        let bytes = p.bytes;
-        if (ctx.threads > 1) { // threads need the bytes in shared memory
-          bytes = state.stage!.subarray(staged, staged + bytes.byteLength);
-          bytes.set(p.bytes);
-          staged += bytes.byteLength;
-        }
-        pieces.push({ bytes, row0: p.row0, rows: p.rows, c0, w: c1 - c0 });
-      }
-    });
-    await ctx.parallel("addPieces", { x, out: out32, cols, pieces });
-  }
-  await ctx.parallel("addTransposeDiag", { x, out: out32, rows, cols, rowStart });
-  return out32;
-}
-
 /** Let the JIT optimise every kernel on a slice of the data (untimed, in prepare). */
 async function warmUp(ctx: ArrayContext, state: ArrayState): Promise<void> {
   const { block, out32, out64 } = state;
@@ -157,15 +73,16 @@ async function warmUp(ctx: ArrayContext, state: ArrayState): Promise<void> {
   const slice = { ...block, rows: few, x: block.x.subarray(0, few * N) };
   const send = sharedBytes(few * rowBytes(few));
   const regions = [{ at: 0, c0: 0, c1: few }];
+  const pieces = [{ bytes: send, k0: 0, rows: few, c0: 0, w: few }];
   for (let k = 0; k < 5; k++) {
     await ctx.parallel("increment", { x: slice.x, y: out32.subarray(0, few * N) });
     await ctx.parallel("moments", slice);
     await ctx.parallel("columnSums", slice);
     await ctx.parallel("trig", { x: slice.x, out: out64.subarray(0, few * N) });
-    await ctx.parallel("packTransposed", { x: slice.x, rows: few, cols: N, send, regions });
-    const pieces = [{ bytes: send, row0: 0, rows: few, c0: 0, w: few }];
-    await ctx.parallel("addPieces", { x: slice.x, out: out32, cols: N, pieces });
-    await ctx.parallel("addTransposeDiag", { ...slice, rows: few, out: out32, rowStart: 0 });
+    await ctx.parallel("packRows", { x: slice.x, cols: N, send, regions, k0: 0, k1: few });
+    await ctx.parallel("addReceived", { x: slice.x, out: out32, cols: N, pieces });
+    const diag = { ...slice, out: out32, rowStart: 0 };
+    await ctx.parallel("addTransposeDiag", { ...diag, from: 0, to: diagPairs(few) });
   }
 }
 
@@ -187,20 +104,16 @@ export default defineWorkload({
     const [rowStart, rowEnd] = ranges[ctx.rank];
     const rows = rowEnd - rowStart, n = rows * N;
     const block: Block = { x: shared32(n), rows, cols: N, rowStart };
+    const bytes = transposeBuffers(ranges, ctx.rank);
     const state: ArrayState = {
       block,
       ranges,
       seed: ctx.seed,
       out32: shared32(n),
       out64: new Float64Array(new SharedArrayBuffer(n * 8)),
-      send: ctx.ranks > 1 ? sharedBytes(N * rowBytes(rows)) : null,
-      stage: null,
+      send: ctx.ranks > 1 ? sharedBytes(bytes.send) : null,
+      stage: ctx.ranks > 1 && ctx.threads > 1 ? sharedBytes(bytes.stage) : null,
     };
-    if (ctx.ranks > 1 && ctx.threads > 1) {
-      state.stage = sharedBytes(
-        rows * Math.max(...ranges.map(([a, b]) => rowBytes(b - a))) * ctx.ranks,
-      );
-    }
     // touch every page now, so that no timed operation pays for first-touch faults
     for (const a of [state.out32, state.out64, state.send, state.stage]) a?.fill(1);
     await ctx.parallel("generate", { ...block, seed: ctx.seed });
@@ -287,8 +200,9 @@ export default defineWorkload({
       metric: MB,
     },
     "sum the transpose": {
-      summary: "x + xᵀ: column blocks exchanged between ranks, cache-blocked add",
-      run: transpose,
+      summary:
+        "x + xᵀ: rows exchanged in rounds overlapped with the diagonal block, register-blocked",
+      run: (ctx, state) => sumTranspose(ctx, state),
       check: (ctx, state, y: Int32Array) => checkTranspose(ctx, state, y),
       metric: MB,
     },

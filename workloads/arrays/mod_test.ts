@@ -1,7 +1,6 @@
 import { assert, assertEquals, assertStringIncludes } from "../../core/_assert.ts";
 import { runInProcess } from "../testing.ts";
-import { createLocalGroup } from "../../core/local_group.ts";
-import arrays, { type ArrayState, exchangeRows } from "./mod.ts";
+import arrays, { type ArrayState } from "./mod.ts";
 import { runChecked, withRanks } from "./_test_context.ts";
 
 const OPS = Object.keys(arrays.operations);
@@ -115,44 +114,6 @@ Deno.test("check() of arrays fails on a wrong sin² + cos² or x + xᵀ", async 
     // column 0 (always among the sampled columns) off by one
     return (y as Int32Array).map((v, i) => (i % 400 === 0 ? v + 1 : v));
   }, { rank: 1, message: "x + xᵀ" });
-});
-
-Deno.test("exchangeRows() delivers every row in several concurrent rounds", async () => {
-  const group = createLocalGroup(3);
-  const bytesPerRow = [400_000, 300_000, 200_000]; // by sender: several rounds of 1 MiB
-  const rowsTo = [5, 7, 3]; // rows every rank sends to rank d
-  const sent = (s: number, d: number) => {
-    const b = new Uint8Array(rowsTo[d] * bytesPerRow[s]);
-    for (let i = 0; i < b.length; i += 997) b[i] = (s * 31 + d * 7 + i) & 255;
-    return b;
-  };
-  const got = await Promise.all(
-    group.map((coll, rank) =>
-      exchangeRows({ rank, alltoall: (b) => coll.alltoall(b) }, {
-        send: rowsTo.map((_, d) => sent(rank, d)),
-        bytesPerRow,
-        maxRows: 7,
-      })
-    ),
-  );
-  for (let d = 0; d < 3; d++) {
-    for (let s = 0; s < 3; s++) {
-      const pieces = got[d][s];
-      assertEquals(pieces.reduce((n, p) => n + p.rows, 0), rowsTo[d]);
-      assertEquals(
-        pieces.map((p) => p.row0),
-        pieces.map((_, k) => k * Math.floor(2 ** 20 / 400_000)),
-      );
-      const joined = new Uint8Array(rowsTo[d] * bytesPerRow[s]);
-      let at = 0;
-      for (const p of pieces) {
-        joined.set(p.bytes, at);
-        at += p.bytes.byteLength;
-      }
-      assertEquals(joined, sent(s, d));
-    }
-  }
-  await Promise.all(group.map((c) => c.close()));
 });
 
 // rows of 1000+ values (> 2 kB encoded): x + xᵀ goes in 3 alltoall rounds of 1 MiB
