@@ -94,13 +94,46 @@ export function daskParams(src: ConfigSources, workload: string): Record<string,
   return params;
 }
 
-/** Warnings for `.env` keys that no setting and no dask-bench rule knows. */
-export function unknownKeys(src: ConfigSources, decls: SettingDecls[]): string[] {
-  const known = new Set<string>([...DASK_BENCH_KEYS, ...Object.keys(PARAM_KEYS)]);
-  for (const d of decls) {
-    for (const s of Object.values(d)) for (const k of s.env ?? []) known.add(k);
-  }
-  return Object.keys(src.dotenv)
-    .filter((k) => !known.has(k))
-    .map((k) => `Ignoring unknown key ${quote(k)} in ${quote(src.dotenvPath ?? ".env", 200)}`);
+/** Keys that mean something only with TLS on (`--tls`, `USE_SSL=True`). */
+const TLS_ONLY_KEYS = new Set(["CERT_DIR", "SCALEBENCH_CERT_DIR", "SCALEBENCH_KEEP_CERTS"]);
+
+/**
+ * The one warning line (or none) for `.env` keys that do nothing in this run: keys no setting and
+ * no dask-bench rule knows, keys of dask-bench or of other providers that mean nothing with the
+ * chosen one (a stock dask-bench `.env` has KUBE_NAMESPACE on Slurm, ACCOUNT on Kubernetes,
+ * SCHEDULER_* everywhere), and CERT_DIR without TLS.
+ */
+export function unknownKeys(
+  src: ConfigSources,
+  options: { used: SettingDecls[]; all: SettingDecls[]; provider: string; tls: boolean },
+): string[] {
+  const envKeys = (decls: SettingDecls[]) =>
+    decls.flatMap((d) => Object.values(d).flatMap((s) => s.env ?? []));
+  const used = new Set<string>([
+    "KUBE",
+    "MAX_N_CORES",
+    "STEP_BY",
+    ...Object.keys(PARAM_KEYS),
+    ...envKeys(options.used),
+  ]);
+  const known = new Set<string>([...DASK_BENCH_KEYS, ...used, ...envKeys(options.all)]);
+  const keys = Object.keys(src.dotenv);
+  const groups = [
+    [keys.filter((k) => !known.has(k)), "unknown"],
+    [
+      keys.filter((k) => known.has(k) && !used.has(k) && !TLS_ONLY_KEYS.has(k)),
+      `no meaning with provider ${quote(options.provider)}`,
+    ],
+    [
+      keys.filter((k) => TLS_ONLY_KEYS.has(k) && (!options.tls || !used.has(k))),
+      "only with USE_SSL=True or --tls",
+    ],
+  ] as const;
+  const parts = groups.filter(([ks]) => ks.length).map(([ks, why]) => `${ks.join(", ")} (${why})`);
+  if (!parts.length) return [];
+  return [
+    `Ignoring keys in ${quote(src.dotenvPath ?? ".env", 200)} that do nothing here: ${
+      parts.join("; ")
+    }`,
+  ];
 }

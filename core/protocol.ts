@@ -1,6 +1,7 @@
 /**
  * What a rank process is told (the {@linkcode RankSpec}) and what rank 0 tells the driver: records
- * on its stdout, one per line, `@@scalebench {json}`. Providers only move lines; the driver parses.
+ * on its stdout, one per line, `@@scalebench {json}`. Providers only move lines; the driver parses
+ * and checks them. See docs/architecture.md, "Ranks".
  *
  * @module
  */
@@ -67,7 +68,7 @@ export function toRankSpec(value: unknown): RankSpec {
 /** The prefix of a record line on rank 0's stdout. */
 export const RECORD_PREFIX = "@@scalebench ";
 
-/** Records rank 0 writes (docs/architecture.md, "The rank protocol"). */
+/** Records rank 0 writes (docs/architecture.md, "Ranks": the rank protocol). */
 export type RankRecord =
   /** Every rank joined and loaded the workload: their hosts and pids */
   | { type: "ready"; t: number; hosts: string[]; pids: number[]; tls?: boolean }
