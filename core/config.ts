@@ -23,6 +23,7 @@ import {
 } from "./settings.ts";
 import type { RunConfig } from "./types.ts";
 import { daskCores, daskLayout, daskParams, daskProvider, unknownKeys } from "./config_dask.ts";
+import { checkTlsSettings } from "./tls.ts";
 
 const positive = (v: number) => (v > 0 ? undefined : "expects a number > 0");
 const nonNegative = (v: number) => (v >= 0 ? undefined : "expects a number ≥ 0");
@@ -166,6 +167,29 @@ export const RUN_SETTINGS = defineSettings({
     default: false,
     help: "Print provider commands and rank logs as they happen",
   },
+  tls: {
+    flag: "--tls",
+    env: ["SCALEBENCH_TLS", "USE_SSL"],
+    type: "bool",
+    default: false,
+    help:
+      "Encrypt the rendezvous: a per-run CA and certificate, every rank verifies rank 0 (dask-bench: USE_SSL)",
+  },
+  certDir: {
+    flag: "--cert-dir <dir>",
+    env: ["SCALEBENCH_CERT_DIR", "CERT_DIR"],
+    type: "string",
+    default: null,
+    help:
+      "With --tls: the run's TLS files go to DIR/scalebench-<run id>, shared with the nodes (default: <run>/tls; dask-bench: CERT_DIR)",
+  },
+  keepCerts: {
+    flag: "--keep-certs",
+    env: ["SCALEBENCH_KEEP_CERTS"],
+    type: "bool",
+    default: false,
+    help: "With --tls: leave the run's CA, certificate and key when the run ends",
+  },
 });
 
 /** The run settings' record as declared (cores and layout still text). */
@@ -258,11 +282,17 @@ export function resolveConfig(src: ConfigSources, options: ResolveOptions): Reso
     origins,
   });
   if (cores) [config.cores, origins.cores] = [cores.cores, cores.origin];
+  checkTlsSettings(config, origins);
   for (const [k, v] of Object.entries(provider.origins)) origins[`${values.provider}.${k}`] = v;
   return {
     config,
     origins,
-    warnings: unknownKeys(src, [RUN_SETTINGS, ...Object.values(options.providerSettings)]),
+    warnings: unknownKeys(src, {
+      used: [RUN_SETTINGS, decls],
+      all: Object.values(options.providerSettings),
+      provider: values.provider,
+      tls: config.tls,
+    }),
   };
 }
 

@@ -19,11 +19,15 @@ export const RESUME_MAY_CHANGE: readonly (keyof RunConfig)[] = [
   "rendezvousTimeout",
   "verbose",
   "output",
+  "certDir",
+  "keepCerts",
 ];
 
 /** The configuration a manifest records; rebuilt from its other fields for older manifests. */
 export function configFromManifest(m: Manifest): RunConfig {
-  if (m.config) return structuredClone(m.config);
+  // runs recorded before TLS existed were plaintext
+  const noTls = { tls: false, certDir: null, keepCerts: false };
+  if (m.config) return { ...noTls, ...structuredClone(m.config) };
   const d = (key: keyof typeof RUN_SETTINGS) => RUN_SETTINGS[key].default;
   return {
     workload: m.workload.ref,
@@ -46,6 +50,7 @@ export function configFromManifest(m: Manifest): RunConfig {
     monitorInterval: d("monitorInterval") as number,
     rendezvousTimeout: d("rendezvousTimeout") as number,
     verbose: false,
+    ...noTls,
   };
 }
 

@@ -110,7 +110,7 @@ Deno.test("resolveConfig() lets --set override dask-bench problem sizes", () => 
 
 Deno.test("resolveConfig() warns about unknown .env keys and names a bad value's key and file", () => {
   assertEquals(resolveConfig(src({ dotenv: { NOPE: "1" }, dotenvPath: "a.env" }), opts).warnings, [
-    "Ignoring unknown key 'NOPE' in 'a.env'",
+    "Ignoring keys in 'a.env' that do nothing here: NOPE (unknown)",
   ]);
   assertThrows(
     () => resolveConfig(src({ dotenv: { OBS_PER_ITER: "abc" }, dotenvPath: "a.env" }), opts),

@@ -14,6 +14,7 @@
  */
 import type { Batch, Json, Plan } from "./types.ts";
 import type { SettingDecls, Settings, SettingsOf } from "./settings.ts";
+import type { TlsFiles } from "./tls.ts";
 
 /** What a provider session knows about the run. */
 export interface ProviderContext<V = Settings> {
@@ -37,6 +38,12 @@ export interface ProviderContext<V = Settings> {
   verbose: boolean;
   /** true for `--dry-run`: only `emit` and `close` will be called; check nothing, start nothing */
   dryRun: boolean;
+  /**
+   * The run's TLS files (`--tls`), null for a plaintext rendezvous. `rankEnvironment` and
+   * `makeRankSpec` pass them on; a provider that starts ranks otherwise gives them
+   * `rankTlsEnv(ctx.tls)` (core/tls.ts). In a dry run the paths are set but the files do not exist.
+   */
+  tls?: TlsFiles | null;
   /** A line for the user (stderr, progress-bar aware) */
   log(message: string): void;
 }

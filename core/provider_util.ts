@@ -8,6 +8,7 @@
 import type { RankSpec } from "./protocol.ts";
 import type { ProviderContext } from "./provider.ts";
 import type { Batch } from "./types.ts";
+import { rankTlsEnv } from "./tls.ts";
 
 /** The rank spec of `batch`; `rendezvous` says how the ranks find rank 0. */
 export function makeRankSpec(
@@ -24,13 +25,18 @@ export function makeRankSpec(
     tasks: batch.tasks,
     seed: ctx.seed,
     monitor_interval: ctx.monitorInterval,
-    rendezvous: { ...rendezvous, timeout: ctx.rendezvousTimeout },
+    rendezvous: {
+      ...rendezvous,
+      timeout: ctx.rendezvousTimeout,
+      ...(ctx.tls ? { tls: true } : {}),
+    },
   };
 }
 
 /**
  * The environment of one rank process (see cli/rank.ts for every variable): its rank, the spec
- * file the driver saved under logs/ (`<batch>.spec.json`, from `emit`'s files) and the token.
+ * file the driver saved under logs/ (`<batch>.spec.json`, from `emit`'s files), the token, and
+ * with `--tls` the run's TLS directory and server name (`SCALEBENCH_TLS_DIR`, `_SERVER_NAME`).
  */
 export function rankEnvironment(
   batch: Batch,
@@ -44,6 +50,7 @@ export function rankEnvironment(
   if (options.tokenFile) env.SCALEBENCH_TOKEN_FILE = options.tokenFile;
   else env.SCALEBENCH_TOKEN = ctx.token;
   if (options.watchStdin) env.SCALEBENCH_WATCH_STDIN = "1";
+  if (ctx.tls) Object.assign(env, rankTlsEnv(ctx.tls));
   return env;
 }
 

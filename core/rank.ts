@@ -13,6 +13,7 @@ import { ThreadPool } from "./parallel.ts";
 import { encodeRecord, type RankRecord, type RankSpec, type TaskRecord } from "./protocol.ts";
 import { type Collectives, publishAddress, RendezvousClient, RendezvousHub } from "./rendezvous.ts";
 import type { Json, MonitorSample } from "./types.ts";
+import { type RankTls, rendezvousTls } from "./tls.ts";
 import type { CheckResult, RankContext, WorkloadDefinition, WorkloadLoader } from "./workload.ts";
 
 /** How to run one rank. */
@@ -24,8 +25,8 @@ export interface RankOptions {
   rendezvousHost?: string;
   /** Overrides `spec.rendezvous.bind` (rank 0) */
   rendezvousBind?: string;
-  /** TLS for the rendezvous: rank 0's certificate and key, the CA the others trust, the name to expect */
-  tls?: { cert: string; key: string; ca?: string; serverName?: string };
+  /** TLS for the rendezvous (cli/rank.ts reads it from SCALEBENCH_TLS_DIR with readRankTls) */
+  tls?: RankTls;
   /** This rank's host name */
   hostname?: string;
   /** Where rank 0's record lines go (default: stdout) */
@@ -70,6 +71,7 @@ async function connect(
   const size = spec.point.ranks;
   const rdv = spec.rendezvous;
   const host = options.rendezvousHost || rdv.host || options.hostname || Deno.hostname();
+  const tls = rendezvousTls(options.tls, { rank, required: rdv.tls === true });
   if (rank === 0) {
     const local = host === "127.0.0.1" || host === "localhost";
     const hub = RendezvousHub.start({
@@ -79,7 +81,7 @@ async function connect(
       port: rdv.port,
       onLog: log,
       onMonitor: (sample) => emit({ type: "mon", sample }),
-      tls: options.tls,
+      tls: tls.server,
     });
     if (rdv.file) await publishAddress(rdv.file, host, hub.port);
     await hub.waitForRanks(rdv.timeout);
@@ -94,7 +96,7 @@ async function connect(
     file: rdv.file,
     timeout: rdv.timeout,
     self: { host: options.hostname ?? Deno.hostname(), pid: Deno.pid },
-    tls: options.tls ? { ca: options.tls.ca, serverName: options.tls.serverName } : undefined,
+    tls: tls.client,
   });
 }
 
@@ -157,6 +159,7 @@ export async function runRank(options: RankOptions): Promise<number> {
       t: Date.now() / 1000,
       hosts: peers.map((p) => p.host),
       pids: peers.map((p) => p.pid),
+      tls: coll instanceof RendezvousHub && coll.encrypted,
     });
     monitor.sampleEvery(spec.monitor_interval);
     where = "prepare";

@@ -16,6 +16,7 @@ import type { Provider, ProviderContext, ProviderSession } from "./provider.ts";
 import { observationKey, readRun, RunStore } from "./results.ts";
 import { redactSettings } from "./settings.ts";
 import { executeSweep, type SweepEvent, type SweepOutcome } from "./sweep.ts";
+import { type RunTls, runTlsDir, startRunTls, tlsFiles } from "./tls.ts";
 import type { Json, Manifest, Plan, RunConfig, RunStatus } from "./types.ts";
 import { validateParams, type WorkloadLoader } from "./workload.ts";
 
@@ -253,6 +254,8 @@ export async function runSweep(options: RunOptions): Promise<RunResult> {
       verbose: config.verbose,
       dryRun: Boolean(options.dryRun),
       log,
+      // --tls: where the files will be (written once the run starts, never in a dry run)
+      tls: config.tls ? tlsFiles(runTlsDir(abs(runDir), { runId, certDir: config.certDir })) : null,
     };
   } catch (err) {
     resumed?.close();
@@ -357,9 +360,12 @@ async function execute(
     newManifest(options, { ...args, sha256: await sha256File(args.loaded.sourceUrl) }),
   );
   let session: ProviderSession;
+  let tls: RunTls | null = null;
   try {
+    if (config.tls) tls = await startTls(store, ctx, config);
     session = await options.provider.open(ctx);
   } catch (err) {
+    await tls?.close();
     store.close();
     // a new run refused before anything ran leaves no directory behind
     if (!resumed) await Deno.remove(store.dir, { recursive: true }).catch(() => {});
@@ -388,6 +394,7 @@ async function execute(
     } catch (err) {
       failure ??= err;
     }
+    await tls?.close().catch((err) => failure ??= err);
   }
   try {
     const { observations, failed } = await countObservations(store.dir);
@@ -416,6 +423,21 @@ async function execute(
   } finally {
     store.close();
   }
+}
+
+/** `--tls`: the run's CA and certificate, written for the ranks and recorded (never the key). */
+async function startTls(store: RunStore, ctx: ProviderContext, config: RunConfig): Promise<RunTls> {
+  const tls = await startRunTls({
+    runId: ctx.runId,
+    runDir: ctx.runDir,
+    certDir: config.certDir,
+    keep: config.keepCerts,
+  });
+  ctx.tls = tls.files;
+  await store.updateManifest((man) => {
+    man.tls = tls.record;
+  });
+  return tls;
 }
 
 async function markResumed(

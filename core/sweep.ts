@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { quote } from "./errors.ts";
 import { decodeRecord, RecordError, type TaskRecord } from "./protocol.ts";
 import type { JobHandle, JobState, ProviderContext, ProviderSession } from "./provider.ts";
 import { observationKey, type RunStore } from "./results.ts";
@@ -235,6 +236,15 @@ async function runBatch(batch: Batch, options: ExecuteOptions): Promise<BatchRes
       // monitor samples arrive while a rank hangs too: they are not progress
       if (rec.type !== "mon") lastProgress = Date.now();
       if (rec.type === "ready") {
+        if (ctx.tls && !rec.tls) {
+          // --tls that the provider did not apply: stop the run (exit 2), never go on in clear
+          failMessage = `--tls: the ranks of batch ${batch.id} met without TLS: provider ${
+            quote(plan.provider)
+          } does not pass the run's TLS files (SCALEBENCH_TLS_DIR) to its ranks`;
+          result.validation = true;
+          await session.cancel(handle, failMessage);
+          continue;
+        }
         ready = true;
         if (job.nodes.length === 0) job.nodes = [...new Set(rec.hosts)];
         options.onEvent?.({ type: "ready", batch, hosts: rec.hosts });

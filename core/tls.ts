@@ -21,8 +21,30 @@
  *
  * @module
  */
-import { RENDEZVOUS_SERVER_NAME, type RunCredentials } from "./certs.ts";
+import { createRunCredentials, RENDEZVOUS_SERVER_NAME, type RunCredentials } from "./certs.ts";
 import { errorMessage, quote, ValidationError } from "./errors.ts";
+import type { TlsRecord } from "./types.ts";
+
+export type { TlsRecord };
+
+/**
+ * A TLS setting that cannot be applied stops the run: `--cert-dir` or `--keep-certs` given (by a
+ * flag or a SCALEBENCH_ key) without TLS on. dask-bench's CERT_DIR alone is only warned about
+ * (core/config_dask.ts): its `.env` always has one.
+ */
+export function checkTlsSettings(
+  config: { tls: boolean; certDir: string | null; keepCerts: boolean },
+  origins: Record<string, string>,
+): void {
+  if (config.tls) return;
+  for (const key of ["certDir", "keepCerts"] as const) {
+    const origin = origins[key] ?? "default";
+    if (origin === "default" || / CERT_DIR\b/.test(origin) || !config[key]) continue;
+    throw new ValidationError(
+      `${origin} needs TLS on: add --tls (or SCALEBENCH_TLS=1, or USE_SSL=True in the .env)`,
+    );
+  }
+}
 
 /** File names inside a TLS directory (those of a Kubernetes `kubernetes.io/tls` secret + CA). */
 export const TLS_FILE_NAMES = { ca: "ca.crt", cert: "tls.crt", key: "tls.key" } as const;
@@ -165,6 +187,31 @@ export interface RankTls {
   ca?: string;
   /** The name rank 0's certificate is for */
   serverName?: string;
+  /** Why SCALEBENCH_TLS_DIR could not be read (the rank then refuses to start) */
+  error?: string;
+}
+
+/**
+ * TLS as the rendezvous takes it: rank 0's certificate and key to serve, or what the others trust.
+ * A ValidationError when `tls` carries a read error, or when the run requires TLS (`--tls`,
+ * `spec.rendezvous.tls`) and this rank has none: never a silent fallback to plaintext.
+ */
+export function rendezvousTls(
+  tls: RankTls | undefined,
+  options: { rank: number; required: boolean },
+): { server?: { cert: string; key: string }; client?: { ca?: string; serverName?: string } } {
+  if (tls?.error) throw new ValidationError(tls.error);
+  if (!tls) {
+    if (!options.required) return {};
+    throw new ValidationError(
+      `This run uses TLS (--tls) but rank ${options.rank} has no ${TLS_DIR_ENV}: the provider does not pass the run's TLS files to its ranks`,
+    );
+  }
+  if (options.rank !== 0) return { client: { ca: tls.ca, serverName: tls.serverName } };
+  if (!tls.cert || !tls.key) {
+    throw new ValidationError(`Rank 0 has no TLS certificate and key (${TLS_DIR_ENV})`);
+  }
+  return { server: { cert: tls.cert, key: tls.key } };
 }
 
 /**
@@ -193,4 +240,38 @@ export async function readRankTls(
     };
   }
   return { ca: await read(TLS_FILE_NAMES.ca, false), serverName: options.serverName };
+}
+
+/** A run's TLS, once its files are written: `close()` removes them unless they are kept. */
+export interface RunTls {
+  files: TlsFiles;
+  record: TlsRecord;
+  close(): Promise<void>;
+}
+
+/**
+ * Make a run's credentials and write them into {@linkcode runTlsDir} (`--tls`). `keep` leaves
+ * them in place when the run ends (`--keep-certs`).
+ */
+export async function startRunTls(options: {
+  runId: string;
+  runDir: string;
+  certDir: string | null;
+  keep: boolean;
+}): Promise<RunTls> {
+  const creds = await createRunCredentials({ runId: options.runId });
+  const dir = runTlsDir(options.runDir, options);
+  const files = await writeCredentials(dir, creds, {
+    what: options.certDir ? "--cert-dir (CERT_DIR)" : "the run directory",
+  });
+  let closed = false;
+  return {
+    files,
+    record: { encrypted: true, ...creds.summary(), dir: files.dir, kept: options.keep },
+    async close() {
+      if (closed || options.keep) return;
+      closed = true;
+      await removeCredentials(files);
+    },
+  };
 }

@@ -2,11 +2,14 @@ import assert from "node:assert/strict";
 import { createRunCredentials, RENDEZVOUS_SERVER_NAME } from "./certs.ts";
 import { ValidationError } from "./errors.ts";
 import {
+  checkTlsSettings,
   daskTlsEnv,
   rankTlsEnv,
   readRankTls,
   removeCredentials,
+  rendezvousTls,
   runTlsDir,
+  startRunTls,
   tlsFiles,
   writeCredentials,
 } from "./tls.ts";
@@ -117,4 +120,87 @@ Deno.test("readRankTls() gives rank 0 the certificate and key, the others the CA
     return true;
   });
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("rendezvousTls() serves on rank 0, trusts on the others, and never falls back to plaintext", () => {
+  const tls = { cert: "C", key: "K", ca: "A", serverName: "n" };
+  assert.deepEqual(rendezvousTls(tls, { rank: 0, required: true }), {
+    server: { cert: "C", key: "K" },
+  });
+  assert.deepEqual(rendezvousTls({ ca: "A", serverName: "n" }, { rank: 2, required: true }), {
+    client: { ca: "A", serverName: "n" },
+  });
+  assert.deepEqual(rendezvousTls(undefined, { rank: 0, required: false }), {});
+  assert.throws(
+    () => rendezvousTls(undefined, { rank: 1, required: true }),
+    new ValidationError(
+      "This run uses TLS (--tls) but rank 1 has no SCALEBENCH_TLS_DIR: the provider does not pass the run's TLS files to its ranks",
+    ),
+  );
+  // a directory that cannot be read stops the rank even where TLS was not required
+  assert.throws(
+    () => rendezvousTls({ error: "No readable 'tls.key'" }, { rank: 0, required: false }),
+    new ValidationError("No readable 'tls.key'"),
+  );
+  assert.throws(
+    () => rendezvousTls({ ca: "A" }, { rank: 0, required: true }),
+    ValidationError,
+  );
+});
+
+Deno.test("checkTlsSettings() refuses --cert-dir and --keep-certs without TLS, but not dask-bench's CERT_DIR", () => {
+  const off = { tls: false, certDir: "/c", keepCerts: false };
+  assert.throws(
+    () => checkTlsSettings(off, { certDir: "Flag --cert-dir", keepCerts: "default" }),
+    new ValidationError(
+      "Flag --cert-dir needs TLS on: add --tls (or SCALEBENCH_TLS=1, or USE_SSL=True in the .env)",
+    ),
+  );
+  assert.throws(
+    () =>
+      checkTlsSettings({ ...off, certDir: null, keepCerts: true }, {
+        certDir: "default",
+        keepCerts: "Environment variable SCALEBENCH_KEEP_CERTS",
+      }),
+    /^ValidationError: Environment variable SCALEBENCH_KEEP_CERTS needs TLS on/,
+  );
+  checkTlsSettings(off, { certDir: "Key CERT_DIR in '.env'", keepCerts: "default" });
+  checkTlsSettings(off, { certDir: "Environment variable CERT_DIR", keepCerts: "default" });
+  checkTlsSettings({ ...off, tls: true, keepCerts: true }, { certDir: "Flag --cert-dir" });
+  // --no-keep-certs-like false values are harmless
+  checkTlsSettings({ ...off, certDir: null }, { keepCerts: "Flag --keep-certs" });
+});
+
+Deno.test("startRunTls() writes the run's files and records only public facts; close() removes them unless kept", async () => {
+  const base = await Deno.makeTempDir({ prefix: "scalebench-tls-" });
+  const run = await startRunTls({ runId: "r1", runDir: `${base}/r1`, certDir: null, keep: false });
+  assert.equal(run.files.dir, `${base}/r1/tls`);
+  assert.deepEqual(Object.keys(run.record), [
+    "encrypted",
+    "ca_sha256",
+    "server_name",
+    "not_after",
+    "dir",
+    "kept",
+  ]);
+  assert.deepEqual([run.record.encrypted, run.record.dir, run.record.kept], [
+    true,
+    run.files.dir,
+    false,
+  ]);
+  const key = await Deno.readTextFile(run.files.key);
+  assert.equal(JSON.stringify(run.record).includes(key.split("\n")[1]), false);
+  await run.close();
+  await run.close();
+  assert.deepEqual([...Deno.readDirSync(`${base}/r1`)], []);
+  const kept = await startRunTls({
+    runId: "r2",
+    runDir: `${base}/r2`,
+    certDir: `${base}/certs`,
+    keep: true,
+  });
+  assert.equal(kept.files.dir, `${base}/certs/scalebench-r2`);
+  await kept.close();
+  assert.equal(await mode(kept.files.key), 0o600);
+  await Deno.remove(base, { recursive: true });
 });

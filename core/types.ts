@@ -183,6 +183,25 @@ export interface RunConfig {
   monitorInterval: number;
   rendezvousTimeout: number;
   verbose: boolean;
+  /** Encrypt the rendezvous with a per-run CA and certificate (core/tls.ts) */
+  tls: boolean;
+  /** Where the run's TLS files go (null: `<run>/tls`) */
+  certDir: string | null;
+  /** Leave the TLS files when the run ends */
+  keepCerts: boolean;
+}
+
+/** What the manifest records about a run's TLS (`manifest.tls`): never a key, only public facts. */
+export interface TlsRecord {
+  /** The rendezvous was encrypted */
+  encrypted: true;
+  /** SHA-256 of the run's CA certificate */
+  ca_sha256: string;
+  server_name: string;
+  not_after: string;
+  /** Where the files were (removed at the end unless kept) */
+  dir: string;
+  kept: boolean;
 }
 
 /** manifest.json (schema version 1). */
@@ -226,5 +245,7 @@ export interface Manifest {
   error?: string | null;
   /** Each `--resume` adds an entry */
   resumes: { at: string; missing: number }[];
+  /** The rendezvous' TLS (`--tls`; the latest attempt's CA): absent or null when plaintext */
+  tls?: TlsRecord | null;
   command: string[];
 }

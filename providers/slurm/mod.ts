@@ -22,6 +22,7 @@ import {
   type ProviderSession,
 } from "../../core/provider.ts";
 import { makeRankSpec } from "../../core/provider_util.ts";
+import { rankTlsEnv } from "../../core/tls.ts";
 import type { Batch } from "../../core/types.ts";
 import { jobsNamed, parseSbatch, slurm, slurmUnreachable } from "./commands.ts";
 import { BatchJob, failureTails, type SlurmJob, StepJob } from "./jobs.ts";
@@ -136,6 +137,7 @@ class SlurmSession implements ProviderSession<SlurmHandle> {
       outDir: outDirOf(ctx),
       rendezvousFile: f.rdv,
       rankCommand: ctx.rankCommand,
+      env: ctx.tls ? rankTlsEnv(ctx.tls) : {},
     });
     return Promise.resolve({
       files: { [`${batch.id}.spec.json`]: specText, [`${batch.id}.sbatch`]: script },
@@ -163,6 +165,7 @@ class SlurmSession implements ProviderSession<SlurmHandle> {
       SCALEBENCH_TOKEN_FILE: f.token,
     };
     if (ctx.settings.netInterface) env.SCALEBENCH_RDV_INTERFACE = ctx.settings.netInterface;
+    if (ctx.tls) Object.assign(env, rankTlsEnv(ctx.tls));
     return new StepJob(`${allocation}:${batch.id}`, {
       argv: ["srun", ...stepArgs(batch, ctx, allocation)],
       env,

@@ -42,6 +42,8 @@ export interface ScriptOptions {
   outDir: string;
   rendezvousFile: string;
   rankCommand: string[];
+  /** More environment of the ranks (e.g. the run's TLS directory, `--tls`): names and paths only */
+  env?: Record<string, string>;
 }
 
 /** The sbatch script of `batch`. */
@@ -91,6 +93,10 @@ export function batchScript(
   lines.push(
     `export SCALEBENCH_SPEC_FILE=${shq(options.specFile)}`,
     `export SCALEBENCH_TOKEN_FILE=${shq(options.tokenFile)}`,
+    ...Object.entries(options.env ?? {}).map(([k, v]) => {
+      if (!/^[A-Z_][A-Z0-9_]*$/.test(k)) throw new Error(`Bad environment variable name '${k}'`);
+      return `export ${k}=${shq(v)}`;
+    }),
     `rm -f ${shq(options.rendezvousFile)}`,
   );
   // rank 0 (on the first node) publishes its address in the rendezvous file: the first node's
