@@ -154,6 +154,8 @@ export interface HubOptions {
 /** Rank 0: hosts the rendezvous and takes part in it. */
 export class RendezvousHub extends Member {
   readonly port: number;
+  /** Serving TLS: every connection is encrypted */
+  readonly encrypted: boolean;
   #listener: Deno.Listener;
   #exchange: Exchange;
   #links = new Map<number, Link>();
@@ -169,6 +171,7 @@ export class RendezvousHub extends Member {
     super(0, opts.size);
     this.#listener = listener;
     this.port = (listener.addr as Deno.NetAddr).port;
+    this.encrypted = Boolean(opts.tls);
     this.#opts = opts;
     this.#exchange = new Exchange(opts.size, (dest, seq, result) => {
       if (dest === 0) return this.#receiveOwn(seq, result);
