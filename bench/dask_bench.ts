@@ -1,22 +1,41 @@
 /**
- * scalebench's `arrays` and `dataframes` against Dask itself, on dask-bench's own operations at the
- * same sizes: a LocalCluster of n worker processes with one thread each (bench/dask_ops.py, with
- * Debian's python3-dask and python3-distributed, installed here if missing) and our workloads in
- * weak mode with the `ranks` layout (n rank processes of one thread), for n = 1 and 2.
+ * scalebench's `arrays` and `dataframes` against Dask itself, on dask-bench's own operations at
+ * the same sizes: a LocalCluster of n worker processes with one thread each (bench/dask_ops.py,
+ * Debian's Dask for /usr/bin/python3) and our workloads in weak mode with the `ranks` layout (n
+ * rank processes of one thread), for n = 1 and 2; arrays at side 5000 (this bench's size) and 2000
+ * (dask-bench's PROBLEM_SIZE_ARRAY), dataframes at 3000 rows (PROBLEM_SIZE_DATAFRAMES).
  *
- * Prints, per operation and n, the median rate of each and the ratio ours / Dask (goal ≥ 1).
- * `deno run -A bench/dask_bench.ts [REPS]` (default 5 repetitions a point).
+ * Dask and ours run alternately, in rounds, so that both see the same machine; each figure is
+ * median(our rate) / median(Dask's rate) over every round's repetitions, goal ≥ 1. A failed check
+ * of ours is a FAIL. Without Dask the comparison is a SKIP naming the Debian packages to install
+ * (this bench installs nothing).
+ *
+ * `deno run -A bench/dask_bench.ts [--quick] [--rounds R] [--reps N]`
  *
  * @module
  */
 import { median } from "../core/stats.ts";
+import { atLeast, BenchReport } from "./_figures.ts";
+import { DASK_MODULES, pythonMissing } from "./_python.ts";
 
 const PYTHON = "/usr/bin/python3"; // Debian's, with python3-dask (not a pyenv python on PATH)
-const REPS = Number(Deno.args[0] ?? 5);
+const quick = Deno.args.includes("--quick");
+const arg = (name: string, fallback: number) => {
+  const i = Deno.args.indexOf(name);
+  return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
+};
+const ROUNDS = arg("--rounds", quick ? 1 : 3);
+const REPS = arg("--reps", quick ? 2 : 3); // per round and point
 const CORES = [1, 2];
-const SIZE = 5000; // dask-bench's PROBLEM_SIZE_ARRAY
-const ROWS = 3000; // dask-bench's PROBLEM_SIZE_DATAFRAMES
+/** What runs: arrays at two sides, dataframes at dask-bench's rows. */
+const CASES = [
+  { collection: "arrays", size: 5000 },
+  { collection: "arrays", size: 2000 },
+  { collection: "dataframes", size: 3000 },
+] as const;
+type Case = (typeof CASES)[number];
 const root = new URL("..", import.meta.url).pathname;
+const report = new BenchReport("dask");
 
 interface Rate {
   collection: string;
@@ -24,6 +43,8 @@ interface Rate {
   n: number;
   rate: number;
   unit: string;
+  ok: boolean;
+  error: string | null;
 }
 
 async function run(
@@ -40,27 +61,13 @@ async function run(
   return { ok: r.success, out: d.decode(r.stdout), err: d.decode(r.stderr) };
 }
 
-async function ensureDask(): Promise<boolean> {
-  const probe = ["-c", "import dask.array, dask.dataframe, distributed"];
-  if ((await run(PYTHON, probe)).ok) return true;
-  console.log("installing python3-dask and python3-distributed with apt-get …");
-  let r = await run("apt-get", ["install", "-y", "python3-dask", "python3-distributed"]);
-  if (!r.ok) {
-    await run("apt-get", ["update"]);
-    r = await run("apt-get", ["install", "-y", "python3-dask", "python3-distributed"]);
-  }
-  if ((await run(PYTHON, probe)).ok) return true;
-  console.log(`Dask is not available at ${PYTHON}: ${r.err.trim().split("\n").pop()}`);
-  return false;
-}
-
-async function ours(workload: string, dir: string): Promise<Rate[]> {
+async function ours(c: Case, dir: string): Promise<Rate[]> {
   const r = await run(Deno.execPath(), [
     "run",
     "-A",
     "cli/main.ts",
     "run",
-    workload,
+    c.collection,
     "-m",
     "weak",
     "-c",
@@ -73,85 +80,111 @@ async function ours(workload: string, dir: string): Promise<Rate[]> {
     "-o",
     dir,
     "--set",
-    workload === "arrays" ? `size=${SIZE}` : `rows=${ROWS}`,
+    c.collection === "arrays" ? `size=${c.size}` : `rows=${c.size}`,
   ]);
-  const summary = JSON.parse(r.out.trim().split("\n").pop() ?? "{}");
-  if (!summary.run_dir) throw new Error(`scalebench run ${workload} failed: ${r.err}`);
-  const lines = (await Deno.readTextFile(`${summary.run_dir}/observations.jsonl`)).trim().split(
-    "\n",
-  );
-  return lines.map((l) => JSON.parse(l)).filter((o) => !o.warmup).map((o) => {
-    if (!o.ok) console.log(`our ${workload} '${o.op}' at n=${o.cores} failed: ${o.error}`);
-    return { collection: workload, op: o.op, n: o.cores, rate: o.ok ? o.rate : 0, unit: o.unit };
-  });
+  const summary = JSON.parse(r.out.trim().split("\n").pop() || "{}");
+  if (!summary.run_dir) throw new Error(`scalebench run ${c.collection} failed: ${r.err}`);
+  const lines = (await Deno.readTextFile(`${summary.run_dir}/observations.jsonl`)).trim();
+  return lines.split("\n").map((l) => JSON.parse(l)).filter((o) => !o.warmup).map((o) => ({
+    collection: c.collection,
+    op: o.op,
+    n: o.cores,
+    rate: o.ok ? o.rate : 0,
+    unit: o.unit,
+    ok: o.ok,
+    error: o.error,
+  }));
 }
 
-async function dask(): Promise<Rate[]> {
+async function dask(c: Case): Promise<Rate[]> {
   const r = await run(PYTHON, [
     "bench/dask_ops.py",
+    "--collections",
+    c.collection,
     "--cores",
     CORES.join(","),
     "--reps",
     String(REPS),
-    "--size",
-    String(SIZE),
-    "--rows",
-    String(ROWS),
+    c.collection === "arrays" ? "--size" : "--rows",
+    String(c.size),
   ]);
   if (!r.ok) {
     throw new Error(`bench/dask_ops.py failed: ${r.err.trim().split("\n").slice(-3).join(" ")}`);
   }
-  return r.out.trim().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+  return r.out.trim().split("\n").filter((l) => l.startsWith("{")).map((l) => ({
+    ...JSON.parse(l),
+    ok: true,
+    error: null,
+  }));
 }
 
-function medians(rates: Rate[]): Map<string, { rate: number; unit: string }> {
+/** Rates by `n|op`. */
+function byPoint(rates: Rate[]): Map<string, Rate[]> {
   const groups = new Map<string, Rate[]>();
   for (const r of rates) {
-    const key = `${r.collection}|${r.n}|${r.op}`;
+    const key = `${r.n}|${r.op}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
-  return new Map(
-    [...groups].map(([k, v]) => [k, { rate: median(v.map((r) => r.rate)), unit: v[0].unit }]),
-  );
+  return groups;
 }
 
 const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toPrecision(2));
 
-if (await ensureDask()) {
-  const dir = await Deno.makeTempDir({ prefix: "scalebench-dask-bench-" });
-  try {
-    console.log(
-      `Dask LocalCluster (n workers × 1 thread) vs scalebench --layout ranks, weak mode, ` +
-        `size ${SIZE} (arrays, side · √n), rows ${ROWS} (dataframes, · n), median of ${REPS} reps`,
+const why = await pythonMissing(PYTHON, DASK_MODULES);
+if (why) {
+  report.skip("ours / Dask, every operation", why);
+  report.finish();
+}
+const dir = await Deno.makeTempDir({ prefix: "scalebench-dask-bench-" });
+try {
+  console.log(
+    `Dask LocalCluster (n workers × 1 thread) vs scalebench --layout ranks, weak mode, n = ` +
+      `${CORES.join(", ")}; ${ROUNDS} round(s) of ${REPS} repetitions, alternating`,
+  );
+  const theirs = new Map<Case, Rate[]>(CASES.map((c) => [c, []]));
+  const mine = new Map<Case, Rate[]>(CASES.map((c) => [c, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const c of CASES) {
+      // alternate which goes first, so that neither always follows the other's clean-up
+      const pair = [
+        () => dask(c).then((r) => theirs.get(c)!.push(...r)),
+        () => ours(c, dir).then((r) => mine.get(c)!.push(...r)),
+      ];
+      for (const f of round % 2 ? pair.reverse() : pair) await f();
+    }
+  }
+  for (const c of CASES) {
+    const label = `${c.collection} ${c.size}`;
+    const failed = mine.get(c)!.filter((r) => !r.ok);
+    report.check(
+      `${label}: every check of ours`,
+      failed.length === 0,
+      failed.length
+        ? `${failed.length} failed, e.g. '${failed[0].op}' at n=${failed[0].n}: ${failed[0].error}`
+        : `${mine.get(c)!.length} observations`,
     );
-    const theirs = medians(await dask());
-    const mine = medians([...(await ours("arrays", dir)), ...(await ours("dataframes", dir))]);
-    let pass = 0, total = 0;
-    for (const [key, m] of mine) {
-      const [collection, n, op] = key.split("|");
-      const d = theirs.get(key);
-      total++;
-      if (!d) {
-        console.log(`${collection} n=${n} ${op}: ours ${fmt(m.rate)} ${m.unit}, Dask missing MISS`);
+    const d = byPoint(theirs.get(c)!);
+    for (const [key, rs] of byPoint(mine.get(c)!)) {
+      const [n, op] = key.split("|");
+      const name = `${label} n=${n} '${op}' ours/Dask`;
+      const ds = d.get(key);
+      if (!ds) {
+        report.fail(name, "Dask reported no time for this operation");
         continue;
       }
-      const ratio = m.rate / d.rate;
-      if (ratio >= 1) pass++;
-      console.log(
-        `${collection} n=${n} ${op}: ours ${fmt(m.rate)} ${m.unit}, Dask ${
-          fmt(d.rate)
-        } ${d.unit}, ` +
-          `ratio ${fmt(ratio)} (goal ≥ 1) ${ratio >= 1 ? "PASS" : "MISS"}`,
-      );
+      const m = median(rs.map((r) => r.rate)), t = median(ds.map((r) => r.rate));
+      report.figure(name, m / t, {
+        goal: atLeast(1),
+        unit: "×",
+        detail: `ours ${fmt(m)} ${rs[0].unit}, Dask ${fmt(t)} ${
+          ds[0].unit
+        } (medians of ${rs.length}, ${ds.length})`,
+      });
     }
-    console.log(
-      `Dask comparison: ${pass}/${total} operations at ours/Dask ≥ 1 (goal: all) ${
-        pass === total ? "PASS" : "MISS"
-      }`,
-    );
-  } finally {
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
-} else {
-  console.log("Dask comparison: skipped, Dask not installed MISS");
+} catch (err) {
+  report.fail("ours / Dask", err instanceof Error ? err.message : String(err));
+} finally {
+  await Deno.remove(dir, { recursive: true }).catch(() => {});
 }
+report.finish();

@@ -16,12 +16,15 @@
  * @module
  */
 import { runInProcess } from "../workloads/testing.ts";
+import { median } from "../core/stats.ts";
 import { hashUnit, VIS_DEFAULTS, visUvw, writeVis } from "../workloads/dirty_image/generator.ts";
 import { DirectoryStore } from "../workloads/dirty_image/zarr_store.ts";
 import { C_LIGHT } from "../workloads/dirty_image/dft.ts";
 import { Imager } from "../workloads/dirty_image/imager.ts";
+import { atLeast, BenchReport } from "./_figures.ts";
 
 const quick = Deno.args.includes("--quick");
+const report = new BenchReport("gridding");
 const ARCSEC = Math.PI / 180 / 3600;
 const out = new URL("./out/", import.meta.url).pathname;
 await Deno.mkdir(out, { recursive: true });
@@ -167,22 +170,23 @@ try {
   cLine = `C reference: not run (${err instanceof Error ? err.message.split("\n")[0] : err})`;
 }
 
-const verdict = (ok: boolean) => (ok ? "PASS" : "MISS");
 console.log(
   `gridding input: ${rows} rows × ${chans} chans × ${pols} pols, ${imaging.imsize}² image, grid ${imager.n}², support 7, oversampling 100`,
 );
-console.log(`TypeScript gridding: ${(jsRate / 1e6).toFixed(2)} Mvis/s per thread (best of 3)`);
-console.log(cLine);
+report.info("TypeScript gridding, best of 3", jsRate / 1e6, { unit: "Mvis/s per thread" });
 if (Number.isFinite(cRate)) {
+  report.info("C gridding (gcc -O3), best of 3", cRate / 1e6, { unit: "Mvis/s per thread" });
   const same = Math.abs(first.sum - cSum) <= 1e-9 * Math.abs(cSum);
-  console.log(
-    `grid checksum: TypeScript ${first.sum.toPrecision(15)}, C ${cSum.toPrecision(15)}: ${
-      same ? "identical" : "DIFFERENT"
-    }`,
+  report.check(
+    "grid checksum TypeScript = C",
+    same,
+    `TypeScript ${first.sum.toPrecision(15)}, C ${cSum.toPrecision(15)} (relative tolerance 1e-9)`,
   );
-  const ratio = jsRate / cRate;
-  console.log(
-    `gridding ratio TypeScript/C: ${ratio.toFixed(2)} (goal ≥ 0.70) ${verdict(ratio >= 0.7)}`,
+  report.figure("gridding TypeScript / C", jsRate / cRate, { goal: atLeast(0.7), unit: "×" });
+} else {
+  report.skip(
+    "gridding TypeScript / C",
+    `${cLine} (the C reference needs gcc: apt-get install gcc)`,
   );
 }
 
@@ -213,42 +217,40 @@ async function workload(threads: number, params: Record<string, string>): Promis
 
 async function scaling(
   label: string,
-  params: Record<string, string>,
-  goal: boolean,
+  o: { params: Record<string, string>; goal: number },
 ): Promise<void> {
   const t: Record<number, number[]> = { 1: [], 2: [] };
   for (let round = 0; round < (quick ? 1 : 3); round++) {
-    for (const threads of [1, 2]) t[threads].push(...(await workload(threads, params)));
+    // alternate which goes first: neither always runs on a machine the other just warmed or loaded
+    for (const threads of round % 2 ? [2, 1] : [1, 2]) {
+      t[threads].push(...(await workload(threads, o.params)));
+    }
   }
-  const median = (v: number[]) => v.slice().sort((a, b) => a - b)[Math.floor(v.length / 2)];
   const [m1, m2] = [median(t[1]), median(t[2])];
   const [b1, b2] = [Math.min(...t[1]), Math.min(...t[2])];
-  const eff = m1 / (2 * m2);
-  console.log(
-    `dirty-image, ${label}: ${m1.toFixed(3)} s on 1 thread, ${m2.toFixed(3)} s on 2 threads ` +
-      `(median of ${t[1].length}; best ${b1.toFixed(3)} s, ${b2.toFixed(3)} s)`,
-  );
-  console.log(
-    `  strong-scaling efficiency 1 → 2 threads: ${eff.toFixed(3)} (best-of: ${
-      (b1 / (2 * b2)).toFixed(3)
-    })` +
-      (goal ? ` (goal ≥ 0.90) ${verdict(eff >= 0.9)}` : " (for information)"),
-  );
+  report.figure(`${label}: efficiency 1 → 2 threads`, m1 / (2 * m2), {
+    goal: atLeast(o.goal),
+    detail: `median ${m1.toFixed(3)} s on 1 thread, ${m2.toFixed(3)} s on 2 (of ${
+      t[1].length
+    } each; best-of ${(b1 / (2 * b2)).toFixed(3)})`,
+  });
 }
 
 await scaling(
-  `ngCASA-shaped channels (903 baselines × ${ngTimes} times × ${ngChans} chans × 2 pols, 500² px)`,
-  { store: ngStore },
-  true,
+  `ngCASA-shaped (903 baselines × ${ngTimes} times × ${ngChans} chans × 2 pols, 500² px)`,
+  { params: { store: ngStore }, goal: 0.95 },
 );
 await scaling("preset small (120 baselines × 60 times × 32 chans × 2 pols, 500² px)", {
-  preset: "small",
-}, false);
+  params: { preset: "small" },
+  goal: 0.85,
+});
 await Deno.remove(ngStore, { recursive: true });
 if (Number.isFinite(cRate)) {
   ceilings.push(await machineCeiling());
-  console.log(
-    `machine ceiling (two copies of the C gridding loop at once, each vs one alone; 1.00 = two ` +
-      `free cores): ${ceilings.map((c) => c.toFixed(2)).join(" before, ")} after`,
-  );
+  report.info("machine ceiling: two C loops at once, each vs one alone", Math.min(...ceilings), {
+    detail: `1.00 = two free cores; before ${ceilings[0].toFixed(2)}, after ${
+      ceilings[1].toFixed(2)
+    }`,
+  });
 }
+report.finish();

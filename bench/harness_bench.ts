@@ -10,9 +10,10 @@
 import { readRun } from "../core/results.ts";
 import { runSweep } from "../mod.ts";
 import { median } from "../core/stats.ts";
+import { atMost, below, BenchReport } from "./_figures.ts";
 
 const out = await Deno.makeTempDir({ prefix: "scalebench-bench-" });
-const verdict = (ok: boolean) => (ok ? "PASS" : "MISS");
+const report = new BenchReport("harness");
 const NOOP = new URL("./workloads/noop.ts", import.meta.url).href;
 
 for (const ranks of [1, 2]) {
@@ -28,10 +29,16 @@ for (const ranks of [1, 2]) {
   const obs = (await readRun(r.runDir)).observations;
   const gaps = obs.slice(1).map((o, i) => o.t_start! - obs[i].t_end!);
   const overhead = median(gaps);
-  console.log(
-    `overhead per observation, ${ranks} rank(s): median ${(overhead * 1000).toFixed(3)} ms = ${
-      (overhead * 100).toFixed(3)
-    } % of a 1 s operation (goal < 1 %) ${verdict(overhead < 0.01)}`,
+  report.figure(
+    `overhead per observation, ${ranks} rank(s), % of a 1 s operation`,
+    overhead * 100,
+    {
+      goal: below(1),
+      unit: "%",
+      detail: `median gap ${
+        (overhead * 1000).toFixed(3)
+      } ms between repetitions, of ${gaps.length}`,
+    },
   );
 }
 
@@ -52,11 +59,11 @@ for (const ranks of [1, 2]) {
     },
   });
   const mine = launches.splice(0);
-  console.log(
-    `rank launch latency, ${ranks} rank(s): median ${
-      median(mine).toFixed(1)
-    } ms over ${mine.length} launches (goal < 150 ms) ${verdict(median(mine) < 150)}`,
-  );
+  report.figure(`rank launch latency, ${ranks} rank(s)`, median(mine), {
+    goal: below(150),
+    unit: "ms",
+    detail: `median of ${mine.length} launches, submit to every rank at the first barrier`,
+  });
 }
 
 const amdahl = await runSweep({
@@ -71,9 +78,19 @@ const amdahl = await runSweep({
 const obs = (await readRun(amdahl.runDir)).observations.filter((o) => !o.warmup);
 const t = (c: number) => median(obs.filter((o) => o.cores === c).map((o) => o.seconds!));
 const ratio = t(1) / t(2), ideal = 1 / (0.2 + 0.8 / 2);
-console.log(
-  `amdahl s=0.2 speedup 1→2 cores: ${ratio.toFixed(3)} vs Amdahl ${ideal.toFixed(3)} (${
-    ((ratio / ideal - 1) * 100).toFixed(1)
-  } %; goal within 10 %) ${verdict(Math.abs(ratio / ideal - 1) <= 0.1)}`,
+report.check(
+  "amdahl s=0.2: every check",
+  obs.every((o) => o.ok),
+  `${obs.filter((o) => !o.ok).length} of ${obs.length} failed`,
+);
+report.figure(
+  "amdahl s=0.2: |speedup 1→2 cores / Amdahl's − 1|",
+  Math.abs(ratio / ideal - 1) * 100,
+  {
+    goal: atMost(10),
+    unit: "%",
+    detail: `speedup ${ratio.toFixed(3)}, Amdahl ${ideal.toFixed(3)} (medians of 5 repetitions)`,
+  },
 );
 await Deno.remove(out, { recursive: true });
+report.finish();

@@ -13,9 +13,10 @@ import { median } from "../core/stats.ts";
 import { kubernetesProvider } from "../providers/kubernetes/mod.ts";
 import { localProvider } from "../providers/local.ts";
 import { startFakeCluster } from "../tests/k8s/cluster.ts";
+import { below, BenchReport } from "./_figures.ts";
 
 const out = await Deno.makeTempDir({ prefix: "scalebench-bench-k8s-" });
-const verdict = (ok: boolean) => (ok ? "PASS" : "MISS");
+const report = new BenchReport("kubernetes");
 const FAULTY = new URL("../tests/testdata/workloads/faulty.ts", import.meta.url).href;
 const cluster = await startFakeCluster();
 
@@ -47,12 +48,11 @@ for (let i = 0; i < 3; i++) {
   cluster.assertNothingLeft();
   stops.push((Date.now() - abortedAt) / 1000);
 }
-const stop = Math.max(...stops);
-console.log(
-  `kubernetes Ctrl-C to nothing left: max ${stop.toFixed(2)} s of ${stops.length} (goal < 5 s) ${
-    verdict(stop < 5)
-  }`,
-);
+report.figure("Ctrl-C to nothing left (fake cluster)", Math.max(...stops), {
+  goal: below(5),
+  unit: "s",
+  detail: `slowest of ${stops.length}: ${stops.map((s) => s.toFixed(2)).join(", ")} s`,
+});
 
 async function startLatency(provider: "local" | "kubernetes"): Promise<number> {
   const latencies: number[] = [];
@@ -77,11 +77,12 @@ async function startLatency(provider: "local" | "kubernetes"): Promise<number> {
 }
 const local = await startLatency("local");
 const kube = await startLatency("kubernetes");
-console.log(
-  `start latency to ready: local ${local.toFixed(3)} s, kubernetes (fake cluster) ${
-    kube.toFixed(3)
-  } s, +${(kube - local).toFixed(3)} s (goal < +1 s) ${verdict(kube - local < 1)}`,
-);
+report.figure("start latency to ready, kubernetes (fake cluster) − local", kube - local, {
+  goal: below(1),
+  unit: "s",
+  detail: `local ${local.toFixed(3)} s, kubernetes ${kube.toFixed(3)} s (medians of 4 points)`,
+});
 
 await cluster.close();
 await Deno.remove(out, { recursive: true });
+report.finish();

@@ -1,30 +1,132 @@
 /**
- * `deno task bench [filter]`: runs every bench/*_bench.ts (or those whose name contains the filter)
- * one after another, each in its own process, and prints their results.
+ * `deno task bench [NAME...] [--quick] [--allow-skip] [--list]`: runs the benches below (or those whose file
+ * name contains one of the NAMEs), one after another, each in its own process, then prints one
+ * summary table of every figure — value, goal, verdict — and exits:
+ * 0 every figure PASS; 1 a MISS, a wrong result (FAIL) or a bench that crashed; 3 nothing missed
+ * but something was skipped for a missing tool (exit 0 then with `--allow-skip`); 2 a NAME that
+ * matches no bench. `--quick` is passed on to the benches (fewer repetitions, where they have it).
+ *
+ * A bench is a file `bench/NAME_bench.ts` that reports through {@linkcode BenchReport}
+ * (bench/_figures.ts) and ends with `report.finish()`; add it to BENCHES with one line.
  *
  * @module
  */
-const dir = new URL(".", import.meta.url);
-const filter = Deno.args[0] ?? "";
-const benches = [];
-for await (const e of Deno.readDir(dir)) {
-  if (e.isFile && e.name.endsWith("_bench.ts") && e.name.includes(filter)) benches.push(e.name);
+import { exitCode, type Figure, FIGURES_ENV, formatGoal, formatValue } from "./_figures.ts";
+
+/** A bench: its file in bench/ and what it measures (shown by `--list`). */
+export interface BenchEntry {
+  file: string;
+  measures: string;
 }
-benches.sort();
-let failed = 0;
-for (const name of benches) {
-  console.log(`\n=== ${name} ===`);
-  const t = performance.now();
-  const { code } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", new URL(name, dir).pathname],
-    stdout: "inherit",
-    stderr: "inherit",
-  }).output();
+
+/** Every bench, in the order they run. Add yours with one line. */
+export const BENCHES: BenchEntry[] = [
+  { file: "harness_bench.ts", measures: "harness overhead, rank launch, amdahl ground truth" },
+  { file: "dask_bench.ts", measures: "arrays and dataframes against Dask, n = 1, 2 (ours / Dask)" },
+  { file: "gridding_bench.ts", measures: "dirty-image: gridding vs C, 1 → 2 thread efficiency" },
+  { file: "report_bench.ts", measures: "HTML report of 100 000 observations" },
+  { file: "tls_bench.ts", measures: "rendezvous with TLS vs plaintext" },
+  { file: "kubernetes_bench.ts", measures: "Kubernetes provider (fake API server): Ctrl-C, start" },
+  { file: "slurm_bench.ts", measures: "Slurm provider: start-up over a bare srun" },
+  { file: "report_site_bench.ts", measures: "history site of 200 runs: build, add one run" },
+  { file: "stats_bench.ts", measures: "intervals' coverage, fit verdicts, amdahl steadiness" },
+  { file: "stats_bench.ts", measures: "interval coverage and false alarms; amdahl steadiness" },
+];
+
+/**
+ * The row of a bench whose exit code its figures do not explain: it crashed (FAIL), or it reported
+ * nothing through bench/_figures.ts (FAIL on a non-zero exit, INFO on 0: its own output says more).
+ */
+function unexplained(file: string, code: number, figures: Figure[]): Figure | null {
+  const verdicts = figures.map((f) => f.verdict);
+  if (figures.length && exitCode(verdicts, { allowSkip: false }) === code) return null;
+  if (code !== 0 && verdicts.some((v) => v === "MISS" || v === "FAIL")) return null;
+  return {
+    bench: file.replace(/_bench\.ts$/, ""),
+    name: "(bench process)",
+    value: null,
+    unit: "",
+    goal: null,
+    verdict: code === 0 ? "INFO" : "FAIL",
+    detail: `exited with code ${code}${
+      figures.length ? "" : ", reporting no figures (see its output above)"
+    }`,
+  };
+}
+
+/** The summary table, one row per figure (detail of SKIP and FAIL rows below their row). */
+export function summaryTable(figures: Figure[]): string {
+  const rows = figures.map((f) => [
+    f.bench,
+    f.name,
+    f.value === null ? "—" : `${formatValue(f.value)}${f.unit ? ` ${f.unit}` : ""}`,
+    formatGoal(f.goal, f.unit),
+    f.verdict,
+  ]);
+  const head = ["bench", "figure", "measured", "goal", "verdict"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ")
+      .trimEnd();
+  const out = [line(head), widths.map((w) => "─".repeat(w)).join("  ")];
+  figures.forEach((f, i) => {
+    out.push(line(rows[i]));
+    if (f.verdict !== "PASS" && f.value === null) out.push(`    ↳ ${f.detail}`);
+  });
+  return out.join("\n");
+}
+
+async function main(args: string[]): Promise<number> {
+  const allowSkip = args.includes("--allow-skip");
+  const passOn = args.filter((a) => a === "--quick"); // benches that have a quick mode use it
+  const names = args.filter((a) => !a.startsWith("--"));
+  if (args.includes("--list")) {
+    for (const b of BENCHES) console.log(`${b.file.padEnd(22)} ${b.measures}`);
+    return 0;
+  }
+  const chosen = BENCHES.filter((b) => !names.length || names.some((n) => b.file.includes(n)));
+  if (!chosen.length) {
+    console.error(`No bench matches ${names.map((n) => `'${n}'`).join(", ")} (see --list)`);
+    return 2;
+  }
+  const dir = new URL(".", import.meta.url);
+  const sink = await Deno.makeTempFile({ prefix: "scalebench-bench-", suffix: ".jsonl" });
+  const figures: Figure[] = [];
+  try {
+    for (const { file } of chosen) {
+      console.log(`\n=== ${file} ===`);
+      const t = performance.now();
+      await Deno.writeTextFile(sink, "");
+      const { code } = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", "--quiet", new URL(file, dir).pathname, ...passOn],
+        env: { [FIGURES_ENV]: sink },
+        stdout: "inherit",
+        stderr: "inherit",
+      }).output();
+      const mine = (await Deno.readTextFile(sink)).split("\n").filter((l) => l.trim())
+        .map((l) => JSON.parse(l) as Figure);
+      const extra = unexplained(file, code, mine);
+      figures.push(...mine, ...(extra ? [extra] : []));
+      const secs = ((performance.now() - t) / 1000).toFixed(1);
+      console.log(`=== ${file}: exit ${code} in ${secs} s`);
+    }
+  } finally {
+    await Deno.remove(sink).catch(() => {});
+  }
+  const code = exitCode(figures.map((f) => f.verdict), { allowSkip });
+  const count = (v: string) => figures.filter((f) => f.verdict === v).length;
+  console.log(`\n=== summary: ${chosen.length} bench(es), ${figures.length} figures ===`);
+  console.log(summaryTable(figures));
+  const verdict = code === 0
+    ? count("SKIP") ? "PASS, with skips allowed" : "PASS"
+    : code === 3
+    ? "INCOMPLETE: something was skipped (--allow-skip to accept)"
+    : "MISS";
   console.log(
-    `=== ${name}: ${code === 0 ? "done" : `exit ${code}`} in ${
-      ((performance.now() - t) / 1000).toFixed(1)
-    } s`,
+    `\n${count("PASS")} PASS, ${count("MISS")} MISS, ${count("FAIL")} FAIL, ${count("SKIP")} SKIP` +
+      ` → ${verdict} (exit ${code})`,
   );
-  if (code !== 0) failed++;
+  return code;
 }
-Deno.exit(failed ? 1 : 0);
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

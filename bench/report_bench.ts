@@ -10,6 +10,7 @@
 import { rng } from "../core/random.ts";
 import type { Manifest, MonitorSample, Observation } from "../core/types.ts";
 import { writeReport } from "../reports/mod.ts";
+import { below, BenchReport } from "./_figures.ts";
 
 const OBSERVATIONS = 100_000;
 const GOAL_S = 3;
@@ -123,6 +124,7 @@ async function synthesize(dir: string): Promise<void> {
   await Deno.writeTextFile(`${dir}/monitor.jsonl`, mon.join("\n") + "\n");
 }
 
+const report = new BenchReport("report");
 const dir = await Deno.makeTempDir({ prefix: "scalebench-report-bench-" });
 try {
   await synthesize(dir);
@@ -130,11 +132,12 @@ try {
   const { files } = await writeReport([dir], { outDir: `${dir}/report` });
   const seconds = (performance.now() - t0) / 1000;
   const bytes = (await Promise.all(files.map((f) => Deno.stat(f)))).reduce((s, f) => s + f.size, 0);
-  console.log(
-    `report: render ${OBSERVATIONS} observations to HTML: ${seconds.toFixed(2)} s ` +
-      `(goal < ${GOAL_S} s) ${seconds < GOAL_S ? "PASS" : "MISS"}`,
-  );
-  console.log(`report: ${files.length} files, ${(bytes / 2 ** 20).toFixed(1)} MiB of HTML`);
+  report.figure(`render ${OBSERVATIONS} observations to HTML`, seconds, {
+    goal: below(GOAL_S),
+    unit: "s",
+    detail: `${files.length} files, ${(bytes / 2 ** 20).toFixed(1)} MiB of HTML`,
+  });
 } finally {
   await Deno.remove(dir, { recursive: true });
 }
+report.finish();

@@ -11,6 +11,7 @@
 import { createRunCredentials, RENDEZVOUS_SERVER_NAME } from "../core/certs.ts";
 import { type Collectives, RendezvousClient, RendezvousHub } from "../core/rendezvous.ts";
 import { median } from "../core/stats.ts";
+import { atMost, BenchReport } from "./_figures.ts";
 
 const RANKS = 4;
 const BATCH = 200; // barriers per timed batch
@@ -98,8 +99,7 @@ async function group(tls: boolean): Promise<{ barrier: number; bulk: number }> {
   return { barrier: median(t.barrier), bulk: median(t.bulk) };
 }
 
-const verdict = (ok: boolean) => (ok ? "PASS" : "MISS");
-let missed = 0;
+const report = new BenchReport("tls");
 // alternate the two, twice, and keep each one's best median: less noise from other processes
 const plain: { barrier: number; bulk: number }[] = [], tls: typeof plain = [];
 for (let round = 0; round < 2; round++) {
@@ -113,14 +113,12 @@ for (
     ["bulk", `allgatherBytes ${BULK >> 20} MiB per rank, ${RANKS} ranks`, "ms", 1e3, 2],
   ] as const
 ) {
-  const p = best(plain, k), s = best(tls, k), ratio = s / p;
-  if (ratio > goal) missed++;
-  console.log(
-    `${what}: plaintext ${(p * scale).toFixed(1)} ${unit}, TLS ${
-      (s * scale).toFixed(1)
-    } ${unit}; ` +
-      `ratio ${ratio.toFixed(2)} (goal ≤ ${goal}) ${verdict(ratio <= goal)}`,
-  );
+  const p = best(plain, k), s = best(tls, k);
+  report.figure(`${what}: TLS / plaintext`, s / p, {
+    goal: atMost(goal),
+    unit: "×",
+    detail: `plaintext ${(p * scale).toFixed(1)} ${unit}, TLS ${(s * scale).toFixed(1)} ${unit}`,
+  });
 }
 await Deno.remove(dir, { recursive: true });
-Deno.exit(missed ? 1 : 0);
+report.finish();
