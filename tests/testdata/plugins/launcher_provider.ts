@@ -90,10 +90,16 @@ export default (api: ProviderApi) => {
           const bad = job.codes.findIndex((c) => c !== null && c !== 0);
           if (job.cancelled) return Promise.resolve({ state: "cancelled", reason: job.cancelled });
           if (bad >= 0) {
-            return Promise.resolve({ state: "failed", reason: `Rank ${bad} exited ${job.codes[bad]}` });
+            return Promise.resolve({
+              state: "failed",
+              reason: `Rank ${bad} exited ${job.codes[bad]}`,
+            });
           }
           const done = job.codes.every((c) => c === 0);
-          return Promise.resolve({ state: done ? "succeeded" : "running", nodes: [Deno.hostname()] });
+          return Promise.resolve({
+            state: done ? "succeeded" : "running",
+            nodes: [Deno.hostname()],
+          });
         },
         lines: (job) => job.lines,
         async collect(job) {
@@ -101,7 +107,11 @@ export default (api: ProviderApi) => {
           const tails = [];
           for (const [rank, code] of job.codes.entries()) {
             if (code === 0) continue;
-            tails.push(`rank ${rank}: ${await api.tailFile(`${ctx.logsDir}/${job.batch.id}.rank${rank}.err`)}`);
+            tails.push(
+              `rank ${rank}: ${await api.tailFile(
+                `${ctx.logsDir}/${job.batch.id}.rank${rank}.err`,
+              )}`,
+            );
           }
           return { stderrTail: tails.join("\n") || undefined, nodes: [Deno.hostname()] };
         },
