@@ -29,7 +29,6 @@ export const BENCHES: BenchEntry[] = [
   { file: "kubernetes_bench.ts", measures: "Kubernetes provider (fake API server): Ctrl-C, start" },
   { file: "slurm_bench.ts", measures: "Slurm provider: start-up over a bare srun" },
   { file: "report_site_bench.ts", measures: "history site of 200 runs: build, add one run" },
-  { file: "stats_bench.ts", measures: "intervals' coverage, fit verdicts, amdahl steadiness" },
   { file: "stats_bench.ts", measures: "interval coverage and false alarms; amdahl steadiness" },
 ];
 
