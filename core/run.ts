@@ -18,7 +18,7 @@ import { redactSettings } from "./settings.ts";
 import { executeSweep, type SweepEvent, type SweepOutcome } from "./sweep.ts";
 import { type RunTls, runTlsDir, startRunTls, tlsFiles } from "./tls.ts";
 import type { Json, Manifest, Plan, RunConfig, RunStatus } from "./types.ts";
-import { validateParams, type WorkloadLoader } from "./workload.ts";
+import { type LoadedWorkload, validateParams, type WorkloadLoader } from "./workload.ts";
 
 /**
  * Options of {@linkcode runSweep}: the provider and the workload loader (injected), and any
@@ -196,7 +196,7 @@ export async function runSweep(options: RunOptions): Promise<RunResult> {
   const log = options.log ?? ((l: string) => console.error(l));
   const { config, store: resumed, done } = await prepare(options);
   const m = resumed?.manifest;
-  let ctx: ProviderContext, plan: Plan, loaded;
+  let ctx: ProviderContext, plan: Plan, loaded: LoadedWorkload;
   try {
     loaded = await options.workloads.load(config.workload);
     const def = loaded.definition;
@@ -296,7 +296,7 @@ async function dryRun(
 
 function newManifest(
   options: RunOptions,
-  args: { ctx: ProviderContext; config: RunConfig; loaded: LoadedLike; sha256: string | null },
+  args: { ctx: ProviderContext; config: RunConfig; loaded: LoadedWorkload; sha256: string | null },
 ): Manifest {
   const { ctx, config, loaded } = args;
   const plan = ctx.plan;
@@ -337,11 +337,6 @@ function newManifest(
   };
 }
 
-interface LoadedLike {
-  definition: import("./workload.ts").WorkloadDefinition;
-  sourceUrl: string | null;
-}
-
 /** Open the session, run the batches, and always close the session and end the manifest. */
 async function execute(
   options: RunOptions,
@@ -350,7 +345,7 @@ async function execute(
     config: RunConfig;
     batches: Plan["batches"];
     resumed: RunStore | null;
-    loaded: LoadedLike;
+    loaded: LoadedWorkload;
   },
 ): Promise<RunResult> {
   const { ctx, config, batches, resumed } = args;
