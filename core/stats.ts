@@ -1,11 +1,15 @@
 /**
  * Statistics of repeated timings: median, mean, sample standard deviation, linear quantiles,
- * a seeded bootstrap confidence interval of the median, Tukey outlier flags and a summary with a
- * coefficient of variation and a "noisy" flag.
+ * Tukey outlier flags and a summary with the median's confidence interval (order statistics, its
+ * level stated: core/stats_interval.ts), a coefficient of variation and a "noisy" flag.
+ *
+ * Related modules: core/stats_dist.ts (distributions), core/stats_interval.ts (intervals and
+ * judging a bound), core/stats_compare.ts (two samples: ratio, verdict, regression),
+ * core/stats_fit.ts (least-squares fits of scaling laws with profile intervals).
  *
  * @module
  */
-import { rng } from "./random.ts";
+import { type Interval, medianCI } from "./stats_interval.ts";
 
 function sorted(xs: readonly number[]): Float64Array {
   return Float64Array.from(xs).sort();
@@ -50,62 +54,6 @@ export function std(xs: readonly number[]): number {
   return Math.sqrt(ss / (n - 1));
 }
 
-/** Options of {@linkcode bootstrapMedianCI}. */
-export interface BootstrapOptions {
-  /** Seed of the resampling generator (default 1) */
-  seed?: number;
-  /** Number of resamples (default 2000) */
-  resamples?: number;
-  /** Confidence level (default 0.95) */
-  level?: number;
-}
-
-/**
- * Median of one bootstrap resample of the sorted values `s`, drawn with `next(n)` (an index in
- * [0, n)). Counting the drawn indices avoids sorting: the resample's k-th smallest value is
- * `s[k-th smallest drawn index]`. `counts` is a scratch buffer of length ≥ n.
- */
-export function resampleMedian(
-  s: ArrayLike<number>,
-  next: (n: number) => number,
-  counts: Int32Array,
-): number {
-  const n = s.length;
-  counts.fill(0, 0, n);
-  for (let i = 0; i < n; i++) counts[next(n)]++;
-  const k1 = (n - 1) >> 1, k2 = n >> 1;
-  let seen = 0, a = NaN;
-  for (let j = 0; j < n; j++) {
-    seen += counts[j];
-    if (Number.isNaN(a) && seen > k1) a = s[j];
-    if (seen > k2) return (a + s[j]) / 2;
-  }
-  return a;
-}
-
-/**
- * Percentile bootstrap confidence interval of the median, reproducible from `seed` (uses
- * core/random.ts). Null for fewer than 2 values.
- */
-export function bootstrapMedianCI(
-  xs: readonly number[],
-  options: BootstrapOptions = {},
-): [number, number] | null {
-  const n = xs.length;
-  if (n < 2) return null;
-  const resamples = Math.max(1, Math.floor(options.resamples ?? 2000));
-  const level = options.level ?? 0.95;
-  const s = sorted(xs);
-  const r = rng(options.seed ?? 1);
-  const next = (m: number) => r.int(0, m);
-  const counts = new Int32Array(n);
-  const meds = new Float64Array(resamples);
-  for (let b = 0; b < resamples; b++) meds[b] = resampleMedian(s, next, counts);
-  meds.sort();
-  const alpha = (1 - level) / 2;
-  return [quantileSorted(meds, alpha), quantileSorted(meds, 1 - alpha)];
-}
-
 /** Tukey's fences: true where a value lies outside [Q1 − 1.5·IQR, Q3 + 1.5·IQR]. */
 export function tukeyOutliers(xs: readonly number[]): boolean[] {
   if (xs.length === 0) return [];
@@ -124,8 +72,8 @@ export interface Summary {
   max: number;
   /** Sample standard deviation */
   std: number;
-  /** Bootstrap 95 % confidence interval of the median; null for n < 2 */
-  ci95: [number, number] | null;
+  /** Confidence interval of the median with its level and method; null for n < 2 */
+  ci: Interval | null;
   /** Coefficient of variation std / mean */
   cv: number;
   /** cv > noisyCv */
@@ -136,13 +84,13 @@ export interface Summary {
 
 /** Options of {@linkcode summarize}. */
 export interface SummarizeOptions {
-  seed?: number;
-  resamples?: number;
+  /** Requested level of the median's interval (default 0.95; fewer than 6 values reach less) */
+  level?: number;
   /** Coefficient of variation above which the values are "noisy" (default 0.10) */
   noisyCv?: number;
 }
 
-/** Summarize repetitions: min, median, mean, max, std, 95 % CI of the median, CV, outliers. */
+/** Summarize repetitions: min, median, mean, max, std, CI of the median, CV, outliers. */
 export function summarize(xs: readonly number[], options: SummarizeOptions = {}): Summary {
   const n = xs.length;
   let min = Infinity, max = -Infinity;
@@ -160,7 +108,7 @@ export function summarize(xs: readonly number[], options: SummarizeOptions = {})
     mean: m,
     max: n ? max : NaN,
     std: sd,
-    ci95: bootstrapMedianCI(xs, { seed: options.seed, resamples: options.resamples }),
+    ci: medianCI(xs, { level: options.level }),
     cv,
     noisy: cv > (options.noisyCv ?? 0.10),
     outliers: tukeyOutliers(xs),
