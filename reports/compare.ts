@@ -1,10 +1,14 @@
 /**
  * Comparison of several runs of the same workload: per operation and core count, the ratio of
- * each run's median to the first run's (B/A) and who is faster there — decided by the 95 % CIs
- * of the medians when both exist (overlapping CIs: a tie), else by the ratio alone.
+ * each run's median to the first run's (B/A), its confidence interval and who is faster there —
+ * decided by a test on the repetitions (core/stats_compare.ts: the interval of the ratio from
+ * the Mann–Whitney statistic; its false-positive rate, 1 − level, is stated with each row). Without
+ * repetitions on both sides (imported summaries) nothing is tested and the row says so.
  *
  * @module
  */
+import { compareSamples, type SampleComparison } from "../core/stats_compare.ts";
+import type { Interval } from "../core/stats_interval.ts";
 import type { OpAnalysis, RunAnalysis } from "./model.ts";
 
 /** One core count of one operation, run B against run A. */
@@ -12,13 +16,19 @@ export interface RatioRow {
   cores: number;
   a: number;
   b: number;
-  aCi: [number, number] | null;
-  bCi: [number, number] | null;
+  /** Confidence intervals of the two medians */
+  aCi: Interval | null;
+  bCi: Interval | null;
   /** b / a: below 1 means B is faster */
   ratio: number;
+  /** Confidence interval of b / a; null without repetitions on both sides */
+  ratioCi: Interval | null;
+  /** "tie": indistinguishable by the test, or untested */
   faster: "A" | "B" | "tie";
-  /** How `faster` was decided */
-  basis: "ci" | "ratio";
+  /** How `faster` was decided: a test on the repetitions, or none possible */
+  basis: "test" | "untested";
+  /** The test: verdict from B's side, false-positive rate, plain sentence */
+  test: SampleComparison | null;
 }
 
 /** Run B against run A for one operation. */
@@ -46,33 +56,34 @@ export interface Comparison {
   ops: string[];
 }
 
-/** Relative difference below which ratio-only decisions call a tie. */
-export const TIE = 0.02;
+/** Options of {@linkcode compareRuns}. */
+export interface CompareRunsOptions {
+  /** Requested confidence level of the tests (default 0.95) */
+  level?: number;
+}
 
-function compareOp(a: OpAnalysis, b: OpAnalysis): OpComparison {
+function compareOp(a: OpAnalysis, b: OpAnalysis, options: CompareRunsOptions): OpComparison {
   const rows: RatioRow[] = [];
   for (const pa of a.points) {
     const pb = b.points.find((p) => p.cores === pa.cores);
     const sa = pa.summary, sb = pb?.summary;
     if (!sa || !sb || !(sa.median > 0) || !(sb.median > 0)) continue;
     const ratio = sb.median / sa.median;
-    let faster: RatioRow["faster"], basis: RatioRow["basis"];
-    if (sa.ci95 && sb.ci95) {
-      basis = "ci";
-      faster = sb.ci95[1] < sa.ci95[0] ? "B" : sa.ci95[1] < sb.ci95[0] ? "A" : "tie";
-    } else {
-      basis = "ratio";
-      faster = ratio < 1 - TIE ? "B" : ratio > 1 + TIE ? "A" : "tie";
-    }
+    const test = pa.seconds.length && pb!.seconds.length
+      ? compareSamples(pa.seconds, pb!.seconds, { level: options.level })
+      : null;
+    const tested = test !== null && test.verdict !== "untested";
     rows.push({
       cores: pa.cores,
       a: sa.median,
       b: sb.median,
-      aCi: sa.ci95,
-      bCi: sb.ci95,
+      aCi: sa.ci,
+      bCi: sb.ci,
       ratio,
-      faster,
-      basis,
+      ratioCi: test?.ci ?? null,
+      faster: test?.verdict === "faster" ? "B" : test?.verdict === "slower" ? "A" : "tie",
+      basis: tested ? "test" : "untested",
+      test,
     });
   }
   const geomean = rows.length
@@ -82,7 +93,10 @@ function compareOp(a: OpAnalysis, b: OpAnalysis): OpComparison {
 }
 
 /** Group runs by workload; every group of two or more runs gets a comparison. */
-export function compareRuns(runs: RunAnalysis[]): Comparison[] {
+export function compareRuns(
+  runs: RunAnalysis[],
+  options: CompareRunsOptions = {},
+): Comparison[] {
   const groups = new Map<string, RunAnalysis[]>();
   for (const r of runs) groups.set(r.src.workload, [...(groups.get(r.src.workload) ?? []), r]);
   const out: Comparison[] = [];
@@ -95,7 +109,7 @@ export function compareRuns(runs: RunAnalysis[]): Comparison[] {
       const cmp: OpComparison[] = [];
       for (const name of ops) {
         const oa = a.ops.find((o) => o.op === name), ob = b.ops.find((o) => o.op === name);
-        if (oa && ob) cmp.push(compareOp(oa, ob));
+        if (oa && ob) cmp.push(compareOp(oa, ob, options));
       }
       const wins = { A: 0, B: 0, tie: 0 };
       for (const c of cmp) for (const r of c.rows) wins[r.faster]++;

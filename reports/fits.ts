@@ -1,56 +1,124 @@
 /**
- * Scaling-law fits of median times against core counts, with uncertainty:
- * - Amdahl (strong): t(n) = a + b/n, serial fraction s = a / (a + b), weighted least squares on
- *   relative residuals;
- * - Gustafson (weak): scaled speedup S(k) = k·t₀/t(k) fitted to S = k − s′(k − 1);
- * - Karp–Flatt experimental serial fraction per point: e = (1/S − 1/k) / (1 − 1/k);
- * - Universal Scalability Law: C(N) = N / (1 + σ(N − 1) + κN(N − 1)) with predicted peak
- *   N* = √((1 − σ)/κ).
- * `k` and `N` are core counts relative to the smallest point n₀ (they equal the core counts when
- * the sweep starts at 1 core). Uncertainty: a bootstrap over repetitions when every point has at
- * least two, else the least-squares covariance when there are spare degrees of freedom.
+ * Scaling-law fits with bounded parameters, confidence intervals and a model verdict:
+ * - Amdahl (strong): t(n) = t₁·(s + (1 − s)/n), serial fraction s ∈ [0, 1] of the 1-core time
+ *   (extrapolated when the sweep starts above 1 core);
+ * - Gustafson (weak): scaled speedup S(k) = k·t₀/t(k) = k − s′(k − 1), k = n/n₀, so
+ *   t(k) = t₀ / (1 − s′ + s′/k); s′ ∈ [0, 1] is the serial share of each run's time;
+ * - Universal Scalability Law: capacity C(N) = N / (1 + σ(N − 1) + κN(N − 1)), N = n/n₀,
+ *   σ, κ ≥ 0, predicted peak N* = √((1 − σ)/κ);
+ * - Karp–Flatt experimental serial fraction per point: e = (1/S − 1/k) / (1 − 1/k).
+ *
+ * Every law is fitted to every repetition's log time by least squares (core/stats_fit.ts), so
+ * the intervals (profile likelihood, Student-t, level stated) carry the reference point's
+ * uncertainty and need no switch of method: with one repetition per point the residuals give
+ * the scatter. Each fit carries a verdict: whether the data contradict a bound (slower with more
+ * cores, faster than linear), depart from the law more than the repetitions scatter (lack-of-fit
+ * F test), are better described by another law (AICc), or cannot check it (exactly determined).
  *
  * @module
  */
 import type { Mode } from "../core/types.ts";
-import { rng } from "../core/random.ts";
-import { quantile, resampleMedian, std } from "../core/stats.ts";
+import {
+  fitLogShape,
+  type LackOfFit,
+  type LogPoints,
+  logPoints,
+  type LogShapeLaw,
+  type ShapeFit,
+} from "../core/stats_fit.ts";
+import type { Interval } from "../core/stats_interval.ts";
 
-/** A fitted parameter: value, standard error and 95 % interval (null when unknown). */
+/** Significance level of the model checks (bound, lack of fit). */
+export const CHECK_ALPHA = 0.01;
+/** AICc difference from which a rival law is preferred. */
+export const AICC_MARGIN = 4;
+
+/** A fitted parameter: value, approximate standard error and confidence interval. */
 export interface Estimate {
   value: number;
+  /** Half the interval's width over its t quantile; null when the interval stops at a bound */
   se: number | null;
-  ci: [number, number] | null;
+  /** Confidence interval with its level and method; null when no degree of freedom is left */
+  ci: Interval | null;
 }
 
-/** Amdahl fit: t(n) = a + b/n. */
-export interface AmdahlFit {
+/** How well the data follow a law. */
+export type VerdictStatus =
+  /** Within the repetitions' scatter, and no other law does better */
+  | "consistent"
+  /** A systematic departure (lack-of-fit test) or another law fits much better (AICc) */
+  | "lack-of-fit"
+  /** The data ask for an impossible parameter (e.g. s > 1: slower with more cores) */
+  | "contradicted"
+  /** No check possible: exactly determined, or no repetitions to compare the residuals with */
+  | "unchecked";
+
+/** The verdict on one fit. */
+export interface ModelVerdict {
+  status: VerdictStatus;
+  /** Plain sentence(s) saying what the data do relative to the law */
+  reason: string;
+  /** Lack-of-fit F test against the repetitions' scatter; null when not possible */
+  lackOfFit: LackOfFit | null;
+  /** Largest |observed/fitted − 1| over the points (observed: geometric mean of repetitions) */
+  maxDeviation: number;
+  /** AICc on log times (lower is better); null with too few observations */
+  aicc: number | null;
+  /** A parameter held at a bound while the data ask for a value beyond it */
+  bound: { param: string; value: number; beyond: number; p: number | null } | null;
+}
+
+/** Observed against fitted time at one point. */
+export interface Residual {
+  cores: number;
+  /** Geometric mean of the repetitions (seconds) */
+  observed: number;
+  fitted: number;
+  /** observed / fitted − 1 */
+  deviation: number;
+}
+
+/** What every fit has. */
+export interface FitCommon {
+  /** The core count the law's parameters refer to: 1 for Amdahl, n₀ for the others */
+  relativeTo: number;
+  /** Residual degrees of freedom (repetitions in all − parameters) */
+  df: number;
+  verdict: ModelVerdict;
+  residuals: Residual[];
+}
+
+/** Amdahl fit: t(n) = a + b/n with a = t₁·s, b = t₁·(1 − s). */
+export interface AmdahlFit extends FitCommon {
   s: Estimate;
   a: number;
   b: number;
 }
 
 /** Gustafson fit of the scaled speedup relative to the smallest point. */
-export interface GustafsonFit {
+export interface GustafsonFit extends FitCommon {
   s: Estimate;
   n0: number;
+  /** Fitted time at n₀ */
   t0: number;
 }
 
-/** Universal Scalability Law fit of the relative capacity. */
-export interface UslFit {
+/** Universal Scalability Law fit of the capacity relative to the smallest point. */
+export interface UslFit extends FitCommon {
   sigma: Estimate;
   kappa: Estimate;
   n0: number;
+  /** Fitted time at n₀ */
   t0: number;
-  /** Predicted peak in cores (n₀·N*); null when κ ≤ 0 or σ ≥ 1 (no peak) */
+  /** Predicted peak in cores (n₀·N*); null when κ = 0 or σ ≥ 1 (no peak) */
   peakCores: number | null;
   /** Predicted capacity (speedup) at the peak */
   peakCapacity: number | null;
+  /** True when the peak lies outside the measured core counts */
+  peakExtrapolated: boolean;
+  /** Plain sentence about the peak (or why there is none) */
+  peakNote: string;
 }
-
-/** How the uncertainties were estimated. */
-export type UncertaintyMethod = "bootstrap" | "least-squares" | "none";
 
 /** All fits of one operation. */
 export interface Fits {
@@ -58,69 +126,161 @@ export interface Fits {
   amdahl: AmdahlFit | null;
   gustafson: GustafsonFit | null;
   usl: UslFit | null;
-  /** Karp–Flatt serial fraction per point (null at the baseline) */
+  /** Karp–Flatt serial fraction per point, relative to n₀ (null at n₀) */
   karpFlatt: { cores: number; e: number | null }[];
-  method: UncertaintyMethod;
-  resamples: number;
+  /** How the intervals were computed ("none" when no fit has one) */
+  method: "profile-likelihood" | "none";
+  /** Confidence level of the intervals */
+  level: number;
+  /** Smallest core count: efficiency, Karp–Flatt, Gustafson and USL are relative to it */
+  n0: number | null;
+  /** The law with the lowest AICc, when at least two have one */
+  preferred: "amdahl" | "gustafson" | "usl" | null;
+  /** Plain sentence comparing the laws by AICc; null when fewer than two have one */
+  comparison: string | null;
 }
 
-type Point = { n: number; t: number };
+/** Repetitions of one point. */
+export interface RepPoint {
+  cores: number;
+  /** Measured seconds of the repetitions (any order); empty for imported summaries */
+  seconds: readonly number[];
+  /** The point's median (used when there are no repetitions) */
+  median: number;
+}
 
-function clean(ns: readonly number[], ts: readonly number[]): Point[] {
-  const pts: Point[] = [];
-  for (let i = 0; i < ns.length; i++) {
-    if (ns[i] > 0 && ts[i] > 0 && Number.isFinite(ns[i]) && Number.isFinite(ts[i])) {
-      pts.push({ n: ns[i], t: ts[i] });
+/** Options of the fits. */
+export interface FitOptions {
+  /** Confidence level of the intervals (default 0.95) */
+  level?: number;
+}
+
+function fmt(x: number): string {
+  return Number(x.toPrecision(3)).toString();
+}
+
+function fmtP(p: number): string {
+  return p < 0.0001 ? "p < 0.0001" : `p = ${Number(p.toPrecision(2))}`;
+}
+
+function valid(points: readonly RepPoint[]): RepPoint[] {
+  return points.filter((p) => p.cores > 0 && Number.isFinite(p.cores))
+    .sort((p, q) => p.cores - q.cores);
+}
+
+function grouped(points: readonly RepPoint[], scale: number): LogPoints {
+  return logPoints(points.map((p) => ({
+    x: p.cores / scale,
+    values: p.seconds.length ? p.seconds : [p.median],
+  })));
+}
+
+function estimate(f: ShapeFit, j: number): Estimate {
+  return { value: f.params[j], se: f.se[j], ci: f.intervals[j] };
+}
+
+function residuals(
+  d: LogPoints,
+  f: ShapeFit,
+  law: LogShapeLaw,
+  scale: number,
+): Residual[] {
+  return d.x.map((x, i) => {
+    const observed = Math.exp(d.mean[i]);
+    const fitted = Math.exp(f.logScale + law.logShape(x, f.params));
+    return { cores: x * scale, observed, fitted, deviation: observed / fitted - 1 };
+  });
+}
+
+/** Law-specific words of a verdict. */
+interface Words {
+  /** "Amdahl's law" */
+  law: string;
+  /** Display names of the parameters */
+  names: string[];
+  /** Per parameter, what going below / above its bounds means */
+  beyond: { lower: string; upper: string }[];
+}
+
+function verdictOf(
+  f: ShapeFit,
+  res: Residual[],
+  words: Words,
+): ModelVerdict {
+  const maxDeviation = Math.max(...res.map((r) => Math.abs(r.deviation)));
+  const base = { lackOfFit: f.lackOfFit, maxDeviation, aicc: f.aicc, bound: null };
+  const dev = `${Number((maxDeviation * 100).toFixed(2))} %`;
+  const npar = words.names.length + 1;
+  const b = f.beyond;
+  let held = "";
+  const v: ModelVerdict = { ...base, status: "consistent", reason: "" };
+  if (b) {
+    const j = b.params[0], param = words.names[j];
+    const value = f.params[j], beyond = b.values[j];
+    v.bound = { param, value, beyond, p: b.p };
+    held = `the data ask for ${param} = ${fmt(beyond)}, held at ${fmt(value)}`;
+    if (b.p !== null && b.p < CHECK_ALPHA) {
+      const what = words.beyond[j][beyond < value ? "lower" : "upper"];
+      v.status = "contradicted";
+      v.reason = `${what}, which ${words.law} cannot describe (${held}; ${fmtP(b.p)})`;
+      return v;
     }
   }
-  return pts.sort((p, q) => p.n - q.n);
-}
-
-function distinct(pts: Point[]): number {
-  return new Set(pts.map((p) => p.n)).size;
-}
-
-/** Solve the 2×2 weighted normal equations of y ≈ p·x1 + q·x2; null when singular. */
-function lsq2(x1: number[], x2: number[], y: number[], w: number[]) {
-  let s11 = 0, s12 = 0, s22 = 0, r1 = 0, r2 = 0;
-  for (let i = 0; i < y.length; i++) {
-    s11 += w[i] * x1[i] * x1[i];
-    s12 += w[i] * x1[i] * x2[i];
-    s22 += w[i] * x2[i] * x2[i];
-    r1 += w[i] * x1[i] * y[i];
-    r2 += w[i] * x2[i] * y[i];
+  if (f.points === npar) {
+    v.status = "unchecked";
+    v.reason = `Exactly determined: ${f.points} core counts for ${npar} parameters, so ` +
+      `${words.law} cannot be checked${held ? ` (${held})` : ""}`;
+  } else if (f.lackOfFit && f.lackOfFit.p < CHECK_ALPHA) {
+    v.status = "lack-of-fit";
+    v.reason = `The times depart from ${words.law} by up to ${dev}, more than the repetitions ` +
+      `scatter (lack-of-fit F = ${fmt(f.lackOfFit.f)}, ${fmtP(f.lackOfFit.p)})`;
+  } else if (!f.lackOfFit) {
+    v.status = "unchecked";
+    v.reason = `No repetitions to check ${words.law} against: the fitted times differ from the ` +
+      `measured ones by up to ${dev}${held ? ` (${held}, within the scatter)` : ""}`;
+  } else {
+    v.reason = `The times follow ${words.law} within the repetitions' scatter (largest ` +
+      `departure ${dev}, lack-of-fit ${fmtP(f.lackOfFit.p)}${
+        held ? `; ${held}, within the scatter` : ""
+      })`;
   }
-  const det = s11 * s22 - s12 * s12;
-  if (!(Math.abs(det) > 1e-300 * Math.max(1, s11 * s22))) return null;
-  const p = (s22 * r1 - s12 * r2) / det, q = (s11 * r2 - s12 * r1) / det;
-  let rss = 0;
-  for (let i = 0; i < y.length; i++) rss += w[i] * (y[i] - p * x1[i] - q * x2[i]) ** 2;
-  const dof = y.length - 2;
-  const s2 = dof > 0 ? rss / dof : NaN;
-  // covariance = s² · (XᵀWX)⁻¹
-  return { p, q, vpp: (s2 * s22) / det, vqq: (s2 * s11) / det, vpq: (-s2 * s12) / det, dof };
+  return v;
 }
 
-function est(value: number, se: number | null): Estimate {
-  const ok = se !== null && Number.isFinite(se);
-  return { value, se: ok ? se : null, ci: ok ? [value - 1.96 * se!, value + 1.96 * se!] : null };
+const AMDAHL_WORDS: Words = {
+  law: "Amdahl's law",
+  names: ["s"],
+  beyond: [{ lower: "Faster than linear speedup", upper: "Slower with more cores" }],
+};
+
+/** The Amdahl law on absolute core counts. */
+function amdahlLaw(nmax: number): LogShapeLaw {
+  return {
+    names: ["s"],
+    logShape: (n, [s]) => Math.log(s + (1 - s) / n),
+    bounds: [[0, 1]],
+    outer: [[-(1 - 1e-6) / Math.max(1e-9, nmax - 1), 50]],
+  };
 }
 
-/** Amdahl fit of median times `ts` at core counts `ns`; null with fewer than 2 core counts. */
-export function fitAmdahl(ns: readonly number[], ts: readonly number[]): AmdahlFit | null {
-  const pts = clean(ns, ts);
-  if (distinct(pts) < 2) return null;
-  const f = lsq2(
-    pts.map(() => 1),
-    pts.map((p) => 1 / p.n),
-    pts.map((p) => p.t),
-    pts.map((p) => 1 / (p.t * p.t)),
-  );
-  if (!f || f.p + f.q === 0) return null;
-  const { p: a, q: b } = f;
-  const d = (a + b) ** 2;
-  const varS = (b * b * f.vpp - 2 * a * b * f.vpq + a * a * f.vqq) / (d * d);
-  return { s: est(a / (a + b), f.dof > 0 ? Math.sqrt(varS) : null), a, b };
+/** Amdahl fit of the repetitions; null with fewer than 2 core counts. */
+export function fitAmdahl(points: readonly RepPoint[], options: FitOptions = {}): AmdahlFit | null {
+  const d = grouped(valid(points), 1);
+  if (d.x.length < 2) return null;
+  const law = amdahlLaw(Math.max(...d.x));
+  const f = fitLogShape(d, law, options);
+  if (!f) return null;
+  const t1 = Math.exp(f.logScale), s = f.params[0];
+  const res = residuals(d, f, law, 1);
+  return {
+    s: estimate(f, 0),
+    a: t1 * s,
+    b: t1 * (1 - s),
+    relativeTo: 1,
+    df: f.df,
+    verdict: verdictOf(f, res, AMDAHL_WORDS),
+    residuals: res,
+  };
 }
 
 /** Amdahl model time at `n` cores. */
@@ -128,29 +288,44 @@ export function amdahlTime(fit: AmdahlFit, n: number): number {
   return fit.a + fit.b / n;
 }
 
+const GUSTAFSON_WORDS: Words = {
+  law: "Gustafson's law",
+  names: ["s′"],
+  beyond: [{
+    lower: "The time falls as cores and work grow (faster than linear)",
+    upper: "Scaled speedup below 1 (more cores and work take longer than one core's share)",
+  }],
+};
+
 /** Gustafson fit (weak scaling); null without a point beyond the smallest core count. */
-export function fitGustafson(ns: readonly number[], ts: readonly number[]): GustafsonFit | null {
-  const pts = clean(ns, ts);
-  if (distinct(pts) < 2) return null;
-  const n0 = pts[0].n;
-  const base = pts.filter((p) => p.n === n0);
-  const t0 = base.reduce((s, p) => s + p.t, 0) / base.length;
-  let sxy = 0, sxx = 0;
-  const rest = pts.filter((p) => p.n > n0);
-  for (const p of rest) {
-    const k = p.n / n0;
-    const x = k - 1, y = k - (k * t0) / p.t;
-    sxy += x * y;
-    sxx += x * x;
-  }
-  const s = sxy / sxx;
-  let rss = 0;
-  for (const p of rest) {
-    const k = p.n / n0;
-    rss += (k - (k * t0) / p.t - s * (k - 1)) ** 2;
-  }
-  const se = rest.length > 1 ? Math.sqrt(rss / (rest.length - 1) / sxx) : null;
-  return { s: est(s, se), n0, t0 };
+export function fitGustafson(
+  points: readonly RepPoint[],
+  options: FitOptions = {},
+): GustafsonFit | null {
+  const pts = valid(points);
+  if (!pts.length) return null;
+  const n0 = pts[0].cores;
+  const d = grouped(pts, n0);
+  if (d.x.length < 2) return null;
+  const kmax = Math.max(...d.x);
+  const law: LogShapeLaw = {
+    names: ["s′"],
+    logShape: (k, [s]) => -Math.log(1 - s * (1 - 1 / k)),
+    bounds: [[0, 1]],
+    outer: [[-50, (1 - 1e-6) * (kmax / (kmax - 1))]],
+  };
+  const f = fitLogShape(d, law, options);
+  if (!f) return null;
+  const res = residuals(d, f, law, n0);
+  return {
+    s: estimate(f, 0),
+    n0,
+    t0: Math.exp(f.logScale),
+    relativeTo: n0,
+    df: f.df,
+    verdict: verdictOf(f, res, GUSTAFSON_WORDS),
+    residuals: res,
+  };
 }
 
 /** Gustafson's scaled speedup at `n` cores. */
@@ -168,125 +343,162 @@ export function karpFlatt(
   ts: readonly number[],
   mode: Mode,
 ): { cores: number; e: number | null }[] {
-  const pts = clean(ns, ts);
+  const pts = ns.map((n, i) => ({ n, t: ts[i] }))
+    .filter((p) => p.n > 0 && p.t > 0 && Number.isFinite(p.n) && Number.isFinite(p.t))
+    .sort((p, q) => p.n - q.n);
   if (!pts.length) return [];
   const n0 = pts[0].n, t0 = pts[0].t;
   return pts.map((p) => {
     const k = p.n / n0;
     if (k <= 1) return { cores: p.n, e: null };
     const S = mode === "weak" ? (k * t0) / p.t : t0 / p.t;
-    return { cores: p.n, e: (1 / S - 1 / k) / (1 - 1 / k) };
+    return { cores: p.n, e: karpFlattOf(S, k) };
   });
 }
 
-/** USL fit of the relative capacity; null with fewer than 3 core counts. */
-export function fitUsl(ns: readonly number[], ts: readonly number[], mode: Mode): UslFit | null {
-  const pts = clean(ns, ts);
-  if (distinct(pts) < 3) return null;
-  const n0 = pts[0].n;
-  const base = pts.filter((p) => p.n === n0);
-  const t0 = base.reduce((s, p) => s + p.t, 0) / base.length;
-  const rest = pts.filter((p) => p.n > n0);
-  const N = rest.map((p) => p.n / n0);
-  const C = rest.map((p, i) => (mode === "weak" ? (N[i] * t0) / p.t : t0 / p.t));
-  const f = lsq2(
-    N.map((x) => x - 1),
-    N.map((x) => x * (x - 1)),
-    N.map((x, i) => x / C[i] - 1),
-    N.map(() => 1),
-  );
-  if (!f) return null;
-  const sigma = f.p, kappa = f.q;
-  const ok = f.dof > 0;
-  const peakN = kappa > 0 && sigma < 1 ? Math.sqrt((1 - sigma) / kappa) : null;
-  return {
-    sigma: est(sigma, ok ? Math.sqrt(f.vpp) : null),
-    kappa: est(kappa, ok ? Math.sqrt(f.vqq) : null),
-    n0,
-    t0,
-    peakCores: peakN === null ? null : peakN * n0,
-    peakCapacity: peakN === null ? null : uslCapacityRel(sigma, kappa, peakN),
-  };
+/** Karp–Flatt fraction of a speedup S at k times the reference cores. */
+export function karpFlattOf(S: number, k: number): number {
+  return (1 / S - 1 / k) / (1 - 1 / k);
 }
 
-function uslCapacityRel(sigma: number, kappa: number, N: number): number {
+const USL_WORDS: Words = {
+  law: "the USL",
+  names: ["σ", "κ"],
+  beyond: [
+    { lower: "Faster than linear speedup", upper: "Slower with more cores" },
+    { lower: "The capacity rises ever faster with more cores", upper: "Slower with more cores" },
+  ],
+};
+
+function uslRel(sigma: number, kappa: number, N: number): number {
   return N / (1 + sigma * (N - 1) + kappa * N * (N - 1));
+}
+
+/** USL fit of the capacity relative to n₀; null with fewer than 3 core counts. */
+export function fitUsl(
+  points: readonly RepPoint[],
+  mode: Mode,
+  options: FitOptions = {},
+): UslFit | null {
+  const pts = valid(points);
+  if (!pts.length) return null;
+  const n0 = pts[0].cores;
+  const d = grouped(pts, n0);
+  if (d.x.length < 3) return null;
+  const Nmax = Math.max(...d.x), N2 = d.x[1];
+  const R = Math.max(1, ...d.mean.map((m) => Math.exp(m - d.mean[0])));
+  const weak = mode === "weak";
+  const sigmaMax = weak ? (4 * R) / (N2 - 1) : (4 * R) / (1 - 1 / N2);
+  const kappaMax = weak ? (4 * R) / (N2 * (N2 - 1)) : (4 * R) / (N2 - 1);
+  const law: LogShapeLaw = {
+    names: ["σ", "κ"],
+    logShape: weak
+      ? (N, [s, k]) => Math.log(1 + s * (N - 1) + k * N * (N - 1))
+      : (N, [s, k]) => Math.log(1 / N + s * (1 - 1 / N) + k * (N - 1)),
+    bounds: [[0, sigmaMax], [0, kappaMax]],
+    outer: [
+      [-(1 - 1e-6) / (Nmax - 1), sigmaMax],
+      [-(1 - 1e-6) / (Nmax * (Nmax - 1)), kappaMax],
+    ],
+  };
+  const f = fitLogShape(d, law, options);
+  if (!f) return null;
+  const [sigma, kappa] = f.params;
+  const res = residuals(d, f, law, n0);
+  const peakN = kappa > 0 && sigma < 1 ? Math.sqrt((1 - sigma) / kappa) : null;
+  const peakCores = peakN === null ? null : peakN * n0;
+  const lo = pts[0].cores, hi = pts[pts.length - 1].cores;
+  const peakExtrapolated = peakCores !== null && (peakCores > hi || peakCores < lo);
+  const peakNote = peakCores === null
+    ? kappa > 0
+      ? `No peak: σ ≥ 1, the capacity falls from ${n0} core${n0 > 1 ? "s" : ""} on`
+      : "No peak: κ = 0 (no coherency delay), the capacity keeps rising"
+    : peakExtrapolated
+    ? `Peak at ${fmt(peakCores)} cores, outside the measured ${lo}–${hi}: extrapolated`
+    : `Peak at ${fmt(peakCores)} cores, within the measured ${lo}–${hi}`;
+  return {
+    sigma: estimate(f, 0),
+    kappa: estimate(f, 1),
+    n0,
+    t0: Math.exp(f.logScale),
+    peakCores,
+    peakCapacity: peakN === null ? null : uslRel(sigma, kappa, peakN),
+    peakExtrapolated,
+    peakNote,
+    relativeTo: n0,
+    df: f.df,
+    verdict: verdictOf(f, res, USL_WORDS),
+    residuals: res,
+  };
 }
 
 /** USL capacity (speedup, or scaled speedup in weak mode) at `n` cores, relative to n₀. */
 export function uslCapacity(fit: UslFit, n: number): number {
-  return uslCapacityRel(fit.sigma.value, fit.kappa.value, n / fit.n0);
-}
-
-/** Repetitions of one point. */
-export interface RepPoint {
-  cores: number;
-  /** Measured seconds of the repetitions (any order) */
-  seconds: readonly number[];
-  /** The point's median (used for the point estimate) */
-  median: number;
+  return uslRel(fit.sigma.value, fit.kappa.value, n / fit.n0);
 }
 
 /** Options of {@linkcode fitScaling}. */
-export interface FitOptions {
+export interface ScalingFitOptions extends FitOptions {
   mode: Mode;
-  seed?: number;
-  /** Bootstrap resamples (default 500) */
-  resamples?: number;
 }
 
-function fromBootstrap(value: number, draws: number[], fallback: Estimate): Estimate {
-  const ok = draws.filter(Number.isFinite);
-  if (ok.length < 10) return fallback;
-  return { value, se: std(ok), ci: [quantile(ok, 0.025), quantile(ok, 0.975)] };
-}
+const LAW_NAMES = { amdahl: "Amdahl's law", gustafson: "Gustafson's law", usl: "the USL" };
 
-/** Fit every law that applies to `mode`, with bootstrap or least-squares uncertainty. */
-export function fitScaling(points: readonly RepPoint[], options: FitOptions): Fits {
-  const mode = options.mode;
-  const pts = points.filter((p) => p.cores > 0 && p.median > 0).sort((p, q) => p.cores - q.cores);
-  const ns = pts.map((p) => p.cores), ts = pts.map((p) => p.median);
-  const amdahl = mode === "strong" ? fitAmdahl(ns, ts) : null;
-  const gustafson = mode === "weak" ? fitGustafson(ns, ts) : null;
-  const usl = fitUsl(ns, ts, mode);
+/**
+ * Fit every law that applies to `mode` and compare them by AICc: when a law that the other does
+ * not contain as a special case fits better by at least {@linkcode AICC_MARGIN}, the other's
+ * verdict says so (Amdahl is the USL with κ = 0, so only the USL can beat Amdahl that way).
+ */
+export function fitScaling(points: readonly RepPoint[], options: ScalingFitOptions): Fits {
+  const mode = options.mode, level = options.level ?? 0.95;
+  const pts = valid(points).filter((p) => p.seconds.length || p.median > 0);
+  const amdahl = mode === "strong" ? fitAmdahl(pts, { level }) : null;
+  const gustafson = mode === "weak" ? fitGustafson(pts, { level }) : null;
+  const usl = fitUsl(pts, mode, { level });
+  const medians = pts.map((p) => p.median);
   const fits: Fits = {
     mode,
     amdahl,
     gustafson,
     usl,
-    karpFlatt: karpFlatt(ns, ts, mode),
-    method: "none",
-    resamples: 0,
+    karpFlatt: karpFlatt(pts.map((p) => p.cores), medians, mode),
+    method: [amdahl?.s, gustafson?.s, usl?.sigma].some((e) => e?.ci)
+      ? "profile-likelihood"
+      : "none",
+    level,
+    n0: pts.length ? pts[0].cores : null,
+    preferred: null,
+    comparison: null,
   };
-  const anyLsq = [amdahl?.s, gustafson?.s, usl?.sigma].some((e) => e?.se != null);
-  if (anyLsq) fits.method = "least-squares";
-  const canBoot = pts.length > 0 && pts.every((p) => p.seconds.filter((x) => x > 0).length >= 2);
-  if (!canBoot || !(amdahl || gustafson || usl)) return fits;
-
-  const B = options.resamples ?? 500;
-  const r = rng(options.seed ?? 1, 7);
-  const next = (m: number) => r.int(0, m);
-  const sortedReps = pts.map((p) => Float64Array.from(p.seconds.filter((x) => x > 0)).sort());
-  const counts = new Int32Array(Math.max(...sortedReps.map((s) => s.length)));
-  const draws = { amdahl: [] as number[], gus: [] as number[], sigma: [] as number[] };
-  const kappa: number[] = [];
-  for (let b = 0; b < B; b++) {
-    const meds = sortedReps.map((s) => resampleMedian(s, next, counts));
-    if (amdahl) draws.amdahl.push(fitAmdahl(ns, meds)?.s.value ?? NaN);
-    if (gustafson) draws.gus.push(fitGustafson(ns, meds)?.s.value ?? NaN);
-    if (usl) {
-      const u = fitUsl(ns, meds, mode);
-      draws.sigma.push(u?.sigma.value ?? NaN);
-      kappa.push(u?.kappa.value ?? NaN);
+  const two = (mode === "strong" ? amdahl : gustafson) as AmdahlFit | GustafsonFit | null;
+  const twoName = mode === "strong" ? "amdahl" : "gustafson";
+  const a2 = two?.verdict.aicc ?? null, a3 = usl?.verdict.aicc ?? null;
+  if (two && usl && a2 !== null && a3 !== null) {
+    fits.preferred = a3 < a2 ? "usl" : twoName;
+    const [win, lose] = a3 < a2 ? [a3, a2] : [a2, a3];
+    fits.comparison = `AICc prefers ${LAW_NAMES[fits.preferred]} (${fmt(win)} against ${
+      fmt(lose)
+    } for ${a3 < a2 ? LAW_NAMES[twoName] : LAW_NAMES.usl})`;
+    demote(two.verdict, a2 - a3, LAW_NAMES.usl, LAW_NAMES[twoName], { a: a3, b: a2 });
+    // Gustafson is not a special case of the USL, nor the reverse: weak mode goes both ways
+    if (mode === "weak") {
+      demote(usl.verdict, a3 - a2, LAW_NAMES.gustafson, "the USL", { a: a2, b: a3 });
     }
   }
-  if (amdahl) amdahl.s = fromBootstrap(amdahl.s.value, draws.amdahl, amdahl.s);
-  if (gustafson) gustafson.s = fromBootstrap(gustafson.s.value, draws.gus, gustafson.s);
-  if (usl) {
-    usl.sigma = fromBootstrap(usl.sigma.value, draws.sigma, usl.sigma);
-    usl.kappa = fromBootstrap(usl.kappa.value, kappa, usl.kappa);
-  }
-  fits.method = "bootstrap";
-  fits.resamples = B;
   return fits;
+}
+
+function demote(
+  v: ModelVerdict,
+  worseBy: number,
+  rival: string,
+  law: string,
+  aicc: { a: number; b: number },
+): void {
+  if (!(worseBy >= AICC_MARGIN) || v.status === "contradicted" || v.status === "lack-of-fit") {
+    return;
+  }
+  v.status = "lack-of-fit";
+  v.reason = `${rival[0].toUpperCase()}${rival.slice(1)} describes these times much better ` +
+    `than ${law} (AICc ${fmt(aicc.a)} against ${fmt(aicc.b)})`;
 }

@@ -4,9 +4,16 @@
  * efficiency, Karp–Flatt, fits). Warm-up observations are excluded from statistics; failed ones
  * from timing statistics, but both are counted and failures are listed.
  *
+ * Every figure of a point comes with a confidence interval that states its level and method:
+ * seconds and rate from the order statistics of the repetitions (core/stats_interval.ts);
+ * speedup, efficiency and Karp–Flatt from the interval of the ratio of the point's times to the
+ * reference point's (n₀, the smallest core count; Mann–Whitney, core/stats_compare.ts).
+ *
  * @module
  */
 import { median, summarize, type Summary } from "../core/stats.ts";
+import { ratioCI } from "../core/stats_compare.ts";
+import { type Interval, medianCI } from "../core/stats_interval.ts";
 import type {
   EnvironmentInfo,
   Json,
@@ -16,7 +23,7 @@ import type {
   Observation,
   ParamValues,
 } from "../core/types.ts";
-import { type Fits, fitScaling } from "./fits.ts";
+import { type Fits, fitScaling, karpFlattOf } from "./fits.ts";
 
 /** Summary statistics imported as they are (dask-bench aggregated CSV): no repetitions. */
 export interface AggregatePoint {
@@ -76,11 +83,29 @@ export interface PointStats {
   /** Largest peak RSS (summed over ranks) of the measured repetitions */
   peakRss: number | null;
   size: number | null;
-  /** Speedup against the smallest point (scaled speedup k·t₀/t in weak mode) */
+  /** Speedup against the smallest point n₀ (scaled speedup k·t₀/t in weak mode), k = n/n₀ */
   speedup: number | null;
-  /** Parallel efficiency: speedup/k (strong) or t₀/t (weak) */
+  /** Parallel efficiency relative to n₀: speedup/k (strong) or t₀/t (weak) */
   efficiency: number | null;
+  /** Karp–Flatt serial fraction relative to n₀ (null at n₀) */
   karpFlatt: number | null;
+  /** Confidence intervals of the point's figures; null where the repetitions allow none */
+  intervals: PointIntervals;
+}
+
+/** Confidence intervals of one point's figures, each with its level and method. */
+export interface PointIntervals {
+  /** Median seconds */
+  seconds: Interval | null;
+  /** Median rate */
+  rate: Interval | null;
+  speedup: Interval | null;
+  efficiency: Interval | null;
+  karpFlatt: Interval | null;
+}
+
+function noIntervals(): PointIntervals {
+  return { seconds: null, rate: null, speedup: null, efficiency: null, karpFlatt: null };
 }
 
 /** One operation of a run. */
@@ -101,11 +126,8 @@ export interface RunAnalysis {
 
 /** Options of {@linkcode analyzeRun}. */
 export interface AnalyzeOptions {
-  seed?: number;
-  /** Bootstrap resamples for a point's CI (scaled down for large points; default 2000) */
-  resamples?: number;
-  /** Bootstrap resamples of the fits (default 400; scaled down for very large runs) */
-  fitResamples?: number;
+  /** Requested confidence level of every interval (default 0.95) */
+  level?: number;
 }
 
 function maxOrNull(xs: (number | null | undefined)[]): number | null {
@@ -125,11 +147,6 @@ function pointFromObservations(cores: number, list: Observation[], options: Anal
   const measured = list.filter((o) => !o.warmup);
   const ok = measured.filter((o) => o.ok && typeof o.seconds === "number");
   const seconds = ok.map((o) => o.seconds as number);
-  // keep the bootstrap affordable on very large points: ≥ 200 resamples, ~4·10⁵ draws
-  const resamples = Math.max(
-    200,
-    Math.min(options.resamples ?? 2000, Math.floor(4e5 / Math.max(1, seconds.length))),
-  );
   const rates = ok.map((o) => o.rate).filter((r): r is number => typeof r === "number");
   const ref = ok[0] ?? measured[0] ?? list[0];
   const point: PointStats = {
@@ -138,7 +155,7 @@ function pointFromObservations(cores: number, list: Observation[], options: Anal
     ranks: num(ref?.ranks),
     threads: num(ref?.threads),
     seconds,
-    summary: seconds.length ? summarize(seconds, { seed: options.seed ?? 1, resamples }) : null,
+    summary: seconds.length ? summarize(seconds, { level: options.level }) : null,
     imported: false,
     failed: measured.length - ok.length,
     warmups: list.length - measured.length,
@@ -149,7 +166,10 @@ function pointFromObservations(cores: number, list: Observation[], options: Anal
     speedup: null,
     efficiency: null,
     karpFlatt: null,
+    intervals: noIntervals(),
   };
+  point.intervals.seconds = point.summary?.ci ?? null;
+  point.intervals.rate = medianCI(rates, { level: options.level });
   return point;
 }
 
@@ -168,7 +188,7 @@ function pointFromAggregate(a: AggregatePoint): PointStats {
       mean: a.mean,
       max: a.max,
       std: a.std,
-      ci95: null,
+      ci: null,
       cv,
       noisy: cv > 0.1,
       outliers: [],
@@ -183,10 +203,19 @@ function pointFromAggregate(a: AggregatePoint): PointStats {
     speedup: null,
     efficiency: null,
     karpFlatt: null,
+    intervals: noIntervals(),
   };
 }
 
-function scaling(points: PointStats[], fits: Fits, mode: Mode): void {
+const REFERENCE: Interval = {
+  lo: 1,
+  hi: 1,
+  level: 1,
+  method: "definition",
+  note: "The reference point n₀",
+};
+
+function scaling(points: PointStats[], fits: Fits, mode: Mode, level?: number): void {
   const base = points.find((p) => p.summary && p.summary.median > 0);
   if (!base) return;
   const t0 = base.summary!.median, n0 = base.cores;
@@ -197,14 +226,24 @@ function scaling(points: PointStats[], fits: Fits, mode: Mode): void {
     p.speedup = mode === "weak" ? (k * t0) / t : t0 / t;
     p.efficiency = mode === "weak" ? t0 / t : p.speedup / k;
     p.karpFlatt = fits.karpFlatt.find((e) => e.cores === p.cores)?.e ?? null;
+    if (p === base) {
+      p.intervals.speedup = REFERENCE;
+      p.intervals.efficiency = REFERENCE;
+      continue;
+    }
+    // interval of t/t₀; speedup and efficiency fall as it grows
+    const r = base.seconds.length && p.seconds.length
+      ? ratioCI(base.seconds, p.seconds, { level })
+      : null;
+    if (!r) continue;
+    const w = mode === "weak" ? k : 1;
+    p.intervals.speedup = { ...r, lo: w / r.hi, hi: w / r.lo };
+    p.intervals.efficiency = { ...r, lo: w / k / r.hi, hi: w / k / r.lo };
+    if (k > 1) {
+      const s = p.intervals.speedup;
+      p.intervals.karpFlatt = { ...r, lo: karpFlattOf(s.hi, k), hi: karpFlattOf(s.lo, k) };
+    }
   }
-}
-
-/** Fit bootstrap resamples: the option (default 400), fewer for huge runs (≥ 100, ~10⁶ draws). */
-function fitResamples(points: PointStats[], options: AnalyzeOptions): number {
-  const reps = points.reduce((s, p) => s + p.seconds.length, 0);
-  const wanted = options.fitResamples ?? 400;
-  return Math.min(wanted, Math.max(100, Math.floor(1e6 / Math.max(1, reps))));
 }
 
 /** Analyze a run: per operation and point statistics, scaling figures and fits. */
@@ -237,9 +276,9 @@ export function analyzeRun(src: RunSource, options: AnalyzeOptions = {}): RunAna
         seconds: p.seconds,
         median: p.summary!.median,
       })),
-      { mode: src.mode, seed: options.seed ?? 1, resamples: fitResamples(points, options) },
+      { mode: src.mode, level: options.level },
     );
-    scaling(points, fits, src.mode);
+    scaling(points, fits, src.mode, options.level);
     ops.push({ op, unit: points.find((p) => p.unit)?.unit ?? null, points, fits });
   }
   const failures = src.observations.filter((o) => !o.ok);
