@@ -1,0 +1,284 @@
+/**
+ * Monte-Carlo calibration of every interval and test the reports print, on synthetic data with a
+ * known truth: each cell draws `trials` seeded data sets, computes the interval (or verdict) the
+ * tool would, and counts how often it covers the truth (or raises a false alarm), next to the
+ * level (or error rate) the tool states. Used by tests/calibration_test.ts (a small grid) and
+ * bench/stats_bench.ts (a larger one).
+ *
+ * @module
+ */
+import { type Rng, rng } from "../core/random.ts";
+import { normalQuantile } from "../core/stats_dist.ts";
+import { medianCI } from "../core/stats_interval.ts";
+import { compareSamples, ratioCI, regressionTest } from "../core/stats_compare.ts";
+import { fitAmdahl, fitGustafson, fitUsl, type RepPoint } from "../reports/fits.ts";
+import { analyzeRun, type RunSource } from "../reports/model.ts";
+import type { Observation } from "../core/types.ts";
+
+/** Multiplicative noise of one repetition's time, with its median. */
+export interface Noise {
+  name: string;
+  draw(r: Rng): number;
+  median: number;
+}
+
+/** Log-normal noise: exp(σ·Z), median 1. */
+export function lognormal(sigma: number): Noise {
+  return {
+    name: `lognormal σ=${sigma}`,
+    draw: (r) => Math.exp(sigma * normalQuantile(r())),
+    median: 1,
+  };
+}
+
+/** A right tail like timings have: 1 + m·Exp(1), median 1 + m·ln 2. */
+export function expTail(m: number): Noise {
+  return { name: `1+${m}·Exp`, draw: (r) => 1 - m * Math.log(1 - r()), median: 1 + m * Math.LN2 };
+}
+
+/** Uniform on [1 − w, 1 + w], median 1. */
+export function uniform(w: number): Noise {
+  return { name: `uniform ±${w}`, draw: (r) => 1 - w + 2 * w * r(), median: 1 };
+}
+
+/** Result of one cell: what the tool states and what happened. */
+export interface Cell {
+  name: string;
+  /** Stated level (coverage cells) or stated error rate (false-alarm cells), averaged */
+  stated: number;
+  observed: number;
+  /** Data sets that gave an interval (or a verdict) */
+  trials: number;
+}
+
+function cell(name: string, hits: number, stated: number, trials: number): Cell {
+  return { name, stated: stated / trials, observed: hits / trials, trials };
+}
+
+function sample(r: Rng, n: number, noise: Noise, scale = 1): number[] {
+  return Array.from({ length: n }, () => scale * noise.draw(r));
+}
+
+/** Coverage of the median's interval (seconds, and rate = amount / seconds). */
+export function medianCoverage(
+  n: number,
+  noise: Noise,
+  o: { trials: number; seed: number; rate?: boolean },
+): Cell {
+  const r = rng(o.seed, n);
+  let hits = 0, stated = 0, trials = 0;
+  const truth = o.rate ? 1 / noise.median : noise.median;
+  for (let t = 0; t < o.trials; t++) {
+    const xs = sample(r, n, noise).map((x) => (o.rate ? 1 / x : x));
+    const ci = medianCI(xs);
+    if (!ci) continue;
+    trials++;
+    stated += ci.level;
+    if (ci.lo <= truth && truth <= ci.hi) hits++;
+  }
+  return cell(`median${o.rate ? " rate" : ""} n=${n} ${noise.name}`, hits, stated, trials);
+}
+
+/** Coverage of the interval of a ratio of times (b = ratio × a in distribution). */
+export function ratioCoverage(
+  m: number,
+  n: number,
+  ratio: number,
+  noise: Noise,
+  o: { trials: number; seed: number },
+): Cell {
+  const r = rng(o.seed, m * 1000 + n);
+  let hits = 0, stated = 0, trials = 0;
+  for (let t = 0; t < o.trials; t++) {
+    const ci = ratioCI(sample(r, m, noise), sample(r, n, noise, ratio));
+    if (!ci) continue;
+    trials++;
+    stated += ci.level;
+    if (ci.lo <= ratio && ratio <= ci.hi) hits++;
+  }
+  return cell(`ratio ${m}:${n} r=${ratio} ${noise.name}`, hits, stated, trials);
+}
+
+function observations(cores: number, seconds: number[]): Observation[] {
+  return seconds.map((s, rep) => ({
+    workload: "w",
+    op: "op",
+    mode: "strong",
+    cores,
+    nodes: 1,
+    ranks: 1,
+    threads: cores,
+    rep,
+    warmup: false,
+    seconds: s,
+    rank_seconds: [s],
+    ok: true,
+    error: null,
+    unit: null,
+    rate: null,
+    peak_rss_bytes: null,
+    size: 1,
+  }));
+}
+
+/** Coverage of the speedup and efficiency intervals of analyzeRun() at 2 cores, Amdahl truth. */
+export function speedupCoverage(
+  reps: number,
+  s: number,
+  noise: Noise,
+  o: { trials: number; seed: number },
+): Cell[] {
+  const r = rng(o.seed, reps);
+  const speedup = 1 / (s + (1 - s) / 2);
+  let hs = 0, he = 0, stated = 0, trials = 0;
+  for (let t = 0; t < o.trials; t++) {
+    const src = {
+      kind: "scalebench",
+      id: "r",
+      label: "r",
+      path: "/r",
+      workload: "w",
+      summary: null,
+      mode: "strong",
+      params: {},
+      provider: null,
+      environment: null,
+      plan: null,
+      startedAt: null,
+      endedAt: null,
+      status: null,
+      operations: ["op"],
+      observations: [
+        ...observations(1, sample(r, reps, noise)),
+        ...observations(2, sample(r, reps, noise, 1 / speedup)),
+      ],
+      monitor: [],
+      aggregates: [],
+      warnings: [],
+    } satisfies RunSource;
+    const p = analyzeRun(src).ops[0].points[1];
+    const sp = p.intervals.speedup, ef = p.intervals.efficiency;
+    if (!sp || !ef) continue;
+    trials++;
+    stated += sp.level;
+    if (sp.lo <= speedup && speedup <= sp.hi) hs++;
+    if (ef.lo <= speedup / 2 && speedup / 2 <= ef.hi) he++;
+  }
+  return [
+    cell(`speedup 2 cores r=${reps} ${noise.name}`, hs, stated, trials),
+    cell(`efficiency 2 cores r=${reps} ${noise.name}`, he, stated, trials),
+  ];
+}
+
+/** How often identical distributions are called faster or slower, against the stated rate. */
+export function comparisonFalsePositives(
+  m: number,
+  n: number,
+  noise: Noise,
+  o: { trials: number; seed: number },
+): Cell {
+  const r = rng(o.seed, 7 + m * 1000 + n);
+  let hits = 0, stated = 0, trials = 0;
+  for (let t = 0; t < o.trials; t++) {
+    const c = compareSamples(sample(r, m, noise), sample(r, n, noise));
+    if (c.falsePositiveRate === null) continue;
+    trials++;
+    stated += c.falsePositiveRate;
+    if (c.verdict !== "indistinguishable") hits++;
+  }
+  return cell(`false positives ${m}:${n} ${noise.name}`, hits, stated, trials);
+}
+
+/** How often a slowdown of exactly `ratio` is flagged as beyond `maxRegression`. */
+export function regressionFalseAlarms(
+  m: number,
+  n: number,
+  ratio: number,
+  maxRegression: number,
+  noise: Noise,
+  o: { trials: number; seed: number },
+): Cell {
+  const r = rng(o.seed, 11 + m * 1000 + n);
+  let hits = 0, stated = 0, trials = 0;
+  for (let t = 0; t < o.trials; t++) {
+    const g = regressionTest(sample(r, m, noise), sample(r, n, noise, ratio), { maxRegression });
+    if (g.falseAlarmRate === null) continue;
+    trials++;
+    stated += g.falseAlarmRate;
+    if (g.regressed) hits++;
+  }
+  return cell(
+    `regression alarms ${m}:${n} at ${ratio}× (max ${maxRegression})`,
+    hits,
+    stated,
+    trials,
+  );
+}
+
+/** A scaling law with its true parameters. */
+export type Truth =
+  | { law: "amdahl"; s: number }
+  | { law: "gustafson"; s: number }
+  | { law: "usl"; sigma: number; kappa: number };
+
+/** Time of the law at n cores (1-core time 1; relative to n₀ = the first core count). */
+export function lawTime(truth: Truth, n: number, n0 = 1): number {
+  const k = n / n0;
+  switch (truth.law) {
+    case "amdahl":
+      return truth.s + (1 - truth.s) / n;
+    case "gustafson":
+      return k / (k - truth.s * (k - 1));
+    case "usl":
+      return (1 + truth.sigma * (k - 1) + truth.kappa * k * (k - 1)) / k;
+  }
+}
+
+function describe(t: Truth): string {
+  return t.law === "usl" ? `usl σ=${t.sigma} κ=${t.kappa}` : `${t.law} s=${t.s}`;
+}
+
+/**
+ * Coverage of the fitted parameters' intervals, and how often the fit's verdict flags data that
+ * do follow the law (stated rate: the check level, per check).
+ */
+export function fitCoverage(
+  truth: Truth,
+  cores: number[],
+  reps: number,
+  noise: Noise,
+  o: { trials: number; seed: number },
+): Cell[] {
+  const r = rng(o.seed, reps * 100 + cores.length);
+  const names = truth.law === "usl" ? ["σ", "κ"] : [truth.law === "amdahl" ? "s" : "s′"];
+  const values = truth.law === "usl" ? [truth.sigma, truth.kappa] : [truth.s];
+  const hits = names.map(() => 0);
+  let stated = 0, trials = 0, flagged = 0, fits = 0;
+  for (let t = 0; t < o.trials; t++) {
+    const pts: RepPoint[] = cores.map((n) => {
+      const seconds = sample(r, reps, noise, lawTime(truth, n, cores[0]));
+      return { cores: n, seconds, median: seconds[0] };
+    });
+    const fit = truth.law === "amdahl"
+      ? fitAmdahl(pts)
+      : truth.law === "gustafson"
+      ? fitGustafson(pts)
+      : fitUsl(pts, "strong");
+    if (!fit) continue;
+    fits++;
+    const status = fit.verdict.status;
+    if (status === "lack-of-fit" || status === "contradicted") flagged++;
+    const ests = "sigma" in fit ? [fit.sigma, fit.kappa] : [fit.s];
+    if (!ests[0].ci) continue;
+    trials++;
+    stated += ests[0].ci.level;
+    ests.forEach((e, j) => {
+      if (e.ci!.lo <= values[j] && values[j] <= e.ci!.hi) hits[j]++;
+    });
+  }
+  const where = `${describe(truth)} cores ${cores.join(",")} r=${reps} ${noise.name}`;
+  return [
+    ...names.map((nm, j) => cell(`${nm}: ${where}`, hits[j], stated, trials)),
+    { name: `verdict flags: ${where}`, stated: NaN, observed: flagged / fits, trials: fits },
+  ];
+}
