@@ -14,25 +14,18 @@
  * @module
  */
 import { errorMessage, quote, ValidationError } from "../core/errors.ts";
-import { isProvider, type Provider } from "../core/provider.ts";
+import type { Provider } from "../core/provider.ts";
 import { providerFromModule } from "../core/provider_api.ts";
 import { localProvider } from "./local.ts";
 import { kubernetesProvider } from "./kubernetes/mod.ts";
-import { sessionFromLegacy } from "./kubernetes/_legacy.ts";
-import type { Provider as LegacyProvider } from "./types.ts";
 import { slurmProvider } from "./slurm/mod.ts";
 
 /** Every built-in provider, by name. Add one line per provider. */
 export const PROVIDERS: Record<string, Provider> = {
   local: localProvider,
   slurm: slurmProvider,
-  kubernetes: sessionStyle(kubernetesProvider),
+  kubernetes: kubernetesProvider,
 };
-
-/** TEMPORARY (#17): the Kubernetes provider in either interface, as a session-style provider. */
-function sessionStyle(p: Provider | LegacyProvider): Provider {
-  return isProvider(p) ? p : sessionFromLegacy(p as LegacyProvider);
-}
 
 /** Names of the built-in providers. */
 export function providerNames(): string[] {

@@ -9,7 +9,7 @@ import {
   type KubeClient,
 } from "../providers/kubernetes/client.ts";
 import { followLog } from "../providers/kubernetes/logs.ts";
-import { PodTracker } from "../providers/kubernetes/watch.ts";
+import { Tracker } from "../providers/kubernetes/watch.ts";
 import { type FakeCluster, startFakeCluster } from "./k8s/cluster.ts";
 import { PodLog } from "./k8s/fake_apiserver.ts";
 
@@ -36,11 +36,12 @@ const secret = (name: string) => ({
   metadata: meta(name),
   stringData: { token: "s3cret" },
 });
+// pods that no fake node takes: they stay as the test makes them
 const pod = (name: string, labels?: Record<string, string>) => ({
   apiVersion: "v1",
   kind: "Pod",
   metadata: meta(name, labels),
-  spec: { containers: [{ name: "rank", image: "x" }] },
+  spec: { containers: [{ name: "rank", image: "x" }], nodeSelector: { nowhere: "true" } },
   status: { phase: "Pending" },
 });
 
@@ -128,14 +129,15 @@ Deno.test({
         assertEquals(await client.remove(r, "bench", name), false);
       }
       // the job's pod goes with it (propagation Background)
-      const tracker = new PodTracker({
+      const tracker = new Tracker({
         client,
+        resource: "pods",
         namespace: "bench",
-        selector: "job-name=j1",
+        selector: { labels: "job-name=j1" },
         onChange() {},
       });
       await tracker.start();
-      assertEquals(await tracker.until(() => tracker.pods.size === 0, 5000), true);
+      assertEquals(await tracker.until(() => tracker.objects.size === 0, 5000), true);
       await tracker.stop();
       c.assertNothingLeft();
     }),
@@ -162,7 +164,7 @@ Deno.test({
       );
       assertStringIncludes(e.message, `Secret "Bad_Name" is invalid: metadata.name: Invalid value`);
       assertEquals((e as KubeApiError).code, 422);
-      e = await assertRejects(() => client.list("pods", "locked", ""), KubeApiError);
+      e = await assertRejects(() => client.list("pods", "locked", {}), KubeApiError);
       assertEquals(
         e.message,
         `Cannot list pods in namespace 'locked': pods is forbidden: User "scalebench-tester" cannot list resource "pods" in API group "" in the namespace "locked" (HTTP 403 Forbidden)`,
@@ -174,7 +176,7 @@ Deno.test({
         (await Deno.readTextFile(c.kubeconfig)).replace(c.token, "nope"),
       );
       const bad = await connectKube({ kubeconfig: wrong, context: null });
-      e = await assertRejects(() => bad.list("pods", "bench", ""), KubeApiError);
+      e = await assertRejects(() => bad.list("pods", "bench", {}), KubeApiError);
       assertEquals(
         e.message,
         "Cannot list pods in namespace 'bench': Unauthorized: the credentials were refused (HTTP 401)",
@@ -187,37 +189,38 @@ Deno.test({
 });
 
 Deno.test({
-  name: "PodTracker lists, watches, resumes a dropped watch and lists again after 410 Gone",
+  name: "Tracker lists, watches, resumes a dropped watch and lists again after 410 Gone",
   ...opts,
   fn: () =>
     withCluster(async (c, client) => {
       c.store.create("pods", "bench", pod("a"));
       c.store.create("pods", "bench", pod("other", { app: "u" }));
-      const tracker = new PodTracker({
+      const tracker = new Tracker({
         client,
+        resource: "pods",
         namespace: "bench",
-        selector: "app=t",
+        selector: { labels: "app=t" },
         onChange() {},
       });
       await tracker.start();
-      assertEquals([...tracker.pods.keys()], ["a"]);
+      assertEquals([...tracker.objects.keys()], ["a"]);
       c.store.create("pods", "bench", pod("b"));
-      await tracker.until(() => tracker.pods.size === 2, 5000);
-      assertEquals([...tracker.pods.keys()].sort(), ["a", "b"]);
+      await tracker.until(() => tracker.objects.size === 2, 5000);
+      assertEquals([...tracker.objects.keys()].sort(), ["a", "b"]);
       // a dropped watch resumes from the last resourceVersion: nothing missed, no re-list
       assertEquals(c.api.dropWatches(), 1);
       c.store.update("pods", "bench", "a", (p) => (p.status.phase = "Running"));
       c.store.remove("pods", "bench", "b");
       await tracker.until(() =>
-        tracker.pods.size === 1 && tracker.pods.get("a")?.status !== undefined &&
-        (tracker.pods.get("a")!.status as { phase: string }).phase === "Running", 5000);
-      assertEquals([tracker.lists, tracker.pods.size], [1, 1]);
+        tracker.objects.size === 1 && tracker.objects.get("a")?.status !== undefined &&
+        (tracker.objects.get("a")!.status as { phase: string }).phase === "Running", 5000);
+      assertEquals([tracker.lists, tracker.objects.size], [1, 1]);
       // the server expires the watch (410 Gone): the tracker lists again and watches anew
       assertEquals(c.api.expireWatches(), 1);
       c.store.create("pods", "bench", pod("c"));
       await tracker.until(() =>
-        tracker.pods.has("c"), 5000);
-      assertEquals([...tracker.pods.keys()].sort(), ["a", "c"]);
+        tracker.objects.has("c"), 5000);
+      assertEquals([...tracker.objects.keys()].sort(), ["a", "c"]);
       assertEquals([tracker.lists, tracker.watches], [2, 3]);
       await tracker.stop();
       // a watch from a compacted resourceVersion gets a 410 ERROR event
@@ -225,8 +228,9 @@ Deno.test({
       let ended = (_: unknown) => {};
       const end = new Promise((r) => (ended = r));
       await client.watch("pods", "bench", {
-        selector: "",
+        selector: {},
         resourceVersion: "1",
+        timeoutSeconds: 30,
         onEvent: (type, obj) =>
           events.push([type, obj.code]),
         onDone: ended,
@@ -243,7 +247,7 @@ Deno.test({
     withCluster(async (c, client) => {
       c.store.create("pods", "bench", pod("p"));
       const log = new PodLog();
-      c.controller.logs.set("bench/p", log);
+      c.kubelet.logs.set("bench/p", log);
       const dir = await Deno.makeTempDir();
       const seen: string[] = [];
       let terminated = false;
@@ -272,5 +276,93 @@ Deno.test({
       assert(c.api.stats.logs >= 2, "the log was read again");
       c.store.remove("pods", "bench", "p");
       await Deno.remove(dir, { recursive: true });
+    }),
+});
+
+Deno.test({
+  name: "watch() gives up a connection quiet for idleSeconds: a timeout, not 'HTTP 23', and ends",
+  ...opts,
+  fn: () =>
+    withCluster(async (c, client) => {
+      let done = (_: unknown) => {};
+      const ended = new Promise((r) => (done = r));
+      await client.watch("pods", "bench", {
+        selector: { labels: "app=t" },
+        resourceVersion: String(c.store.rv),
+        timeoutSeconds: 60,
+        idleSeconds: 1,
+        onEvent() {},
+        onDone: done,
+      });
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const err = await Promise.race([
+        ended,
+        new Promise((r) => (timer = setTimeout(() => r("never ended"), 10_000))),
+      ]);
+      clearTimeout(timer);
+      assert(err instanceof KubeApiError, String(err));
+      assertEquals([err.message, err.code, err.reason], [
+        "Cannot watch pods: nothing came for 1 s (the connection is gone)",
+        0,
+        "Timeout",
+      ]);
+      assertEquals(c.api.stats.watchTimeouts, 0);
+    }, { honorWatchTimeout: false, bookmarkSeconds: 3600 }),
+});
+
+Deno.test({
+  name: "watch() asks the server to end it after timeoutSeconds, and a Tracker resumes it",
+  ...opts,
+  fn: () =>
+    withCluster(async (c, client) => {
+      const tracker = new Tracker({
+        client,
+        resource: "pods",
+        namespace: "bench",
+        selector: { labels: "app=t" },
+        onChange() {},
+        timeoutSeconds: 1,
+      });
+      await tracker.start();
+      await new Promise((r) => setTimeout(r, 2500));
+      c.store.create("pods", "bench", pod("late"));
+      assertEquals(await tracker.until(() => tracker.objects.has("late"), 5000), true);
+      await tracker.stop();
+      assert(c.api.stats.watchTimeouts >= 2, `server-ended watches: ${c.api.stats.watchTimeouts}`);
+      assertEquals([tracker.lists, tracker.idle], [1, 0]);
+    }),
+});
+
+Deno.test({
+  name: "list() and watch() take field selectors: a Job's Events",
+  ...opts,
+  fn: () =>
+    withCluster(async (c, client) => {
+      const event = (name: string, uid: string) => ({
+        apiVersion: "v1",
+        kind: "Event",
+        metadata: { name },
+        involvedObject: { kind: "Job", name: "j", uid },
+        type: "Warning",
+        reason: "FailedCreate",
+        message: "Error creating: nope",
+      });
+      c.store.create("events", "bench", event("e1", "u1"));
+      c.store.create("events", "bench", event("e2", "u2"));
+      const { items } = await client.list("events", "bench", { fields: "involvedObject.uid=u1" });
+      assertEquals(items.map((e) => (e.metadata as { name: string }).name), ["e1"]);
+      const tracker = new Tracker({
+        client,
+        resource: "events",
+        namespace: "bench",
+        selector: { fields: "involvedObject.uid=u2" },
+        onChange() {},
+      });
+      await tracker.start();
+      c.store.create("events", "bench", event("e3", "u2"));
+      c.store.create("events", "bench", event("e4", "u1"));
+      await tracker.until(() => tracker.objects.size === 2, 5000);
+      await tracker.stop();
+      assertEquals([...tracker.objects.keys()].sort(), ["e2", "e3"]);
     }),
 });

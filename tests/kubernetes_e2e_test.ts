@@ -31,7 +31,7 @@ providerConformance({
       const ns = namespace ?? client.namespace;
       const left: string[] = [];
       for (const r of ["jobs", "services", "secrets", "pods"] as const) {
-        const { items } = await client.list(r, ns, runSelector(runId));
+        const { items } = await client.list(r, ns, { labels: runSelector(runId) });
         for (const o of items) {
           const meta = o.metadata as { name: string; deletionTimestamp?: string };
           // a pod that is being deleted is on its way out (its grace period is 5 s)

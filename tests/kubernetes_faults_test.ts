@@ -6,12 +6,17 @@ import { ValidationError } from "../core/errors.ts";
 import { readRun } from "../core/results.ts";
 import { type RunOptions, type RunResult, runSweep } from "../core/run.ts";
 import { connectKube } from "../providers/kubernetes/client.ts";
-import { kubernetesProvider } from "../providers/kubernetes/mod.ts";
-import type { ProviderContext } from "../providers/types.ts";
+import { makeKubernetesProvider } from "../providers/kubernetes/mod.ts";
+import type { ProviderContext } from "../core/provider.ts";
+import { completeSettings } from "../core/settings.ts";
+import { KUBERNETES_SETTINGS, type KubeSettingsRecord } from "../providers/kubernetes/settings.ts";
 import { type FakeCluster, type FakeClusterOptions, startFakeCluster } from "./k8s/cluster.ts";
 import { FAULTY } from "./provider_conformance.ts";
+import { builtinWorkloads } from "../workloads/mod.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
+// problems that Kubernetes retries fail a point after 1.5 s here (120 s on a real cluster)
+const kubernetesProvider = makeKubernetesProvider({ problemGraceMs: 1500 });
 
 async function sweep(
   c: FakeCluster,
@@ -26,6 +31,7 @@ async function sweep(
     layout: "ranks",
     reps: 1,
     provider: kubernetesProvider,
+    workloads: builtinWorkloads,
     providerSettings: c.settings(settings),
     output: out,
     pollInterval: 0.2,
@@ -60,6 +66,7 @@ Deno.test({
     const o = r.run.observations[0];
     assertStringIncludes(o.error ?? "", "Job failed: Rank ");
     assertStringIncludes(o.error ?? "", ": ErrImagePull: rpc error: code = NotFound");
+    assertStringIncludes(o.error ?? "", "not found (for 2 s)");
     assertEquals(r.run.manifest.provider.jobs[0].state, "failed");
   }, { missingImages: ["registry.invalid/nope:1"] }),
 });
@@ -219,13 +226,18 @@ Deno.test({
   }),
 });
 
-function context(c: FakeCluster, runId: string, settings = c.settings()): ProviderContext {
+function context(
+  c: FakeCluster,
+  runId: string,
+  settings = c.settings(),
+): ProviderContext<KubeSettingsRecord> {
   return {
+    dryRun: false,
     runId,
     runDir: "/nonexistent",
     logsDir: "/nonexistent/logs",
     plan: { workload_ref: "amdahl" } as ProviderContext["plan"],
-    settings,
+    settings: completeSettings(KUBERNETES_SETTINGS, settings),
     rankCommand: [],
     token: "t",
     seed: 1,
@@ -238,16 +250,16 @@ function context(c: FakeCluster, runId: string, settings = c.settings()): Provid
 }
 
 Deno.test({
-  name: "kubernetes: validate() rejects refused credentials and an unreachable server",
+  name: "kubernetes: open() rejects refused credentials and an unreachable server",
   ...opts,
   fn: withCluster(async (c) => {
     const denied = context(c, "r1", c.settings({ namespace: "locked" }));
     await assertRejects(
-      () => kubernetesProvider.validate!(denied),
+      () => kubernetesProvider.open(denied),
       ValidationError,
       `cannot list resource "pods" in API group "" in the namespace "locked" (HTTP 403 Forbidden) (check --kubeconfig and --k8s-namespace)`,
     );
-    await kubernetesProvider.cleanup!(denied);
+
     const dead = `${c.kubeconfig}.dead`;
     await Deno.writeTextFile(
       dead,
@@ -255,23 +267,22 @@ Deno.test({
     );
     const unreachable = context(c, "r2", c.settings({ kubeconfig: dead }));
     const err = await assertRejects(
-      () => kubernetesProvider.validate!(unreachable),
+      () => kubernetesProvider.open(unreachable),
       ValidationError,
     );
     assertStringIncludes(
       err.message,
       "Kubernetes API server https://127.0.0.1:1 unreachable: Cannot list pods",
     );
-    await kubernetesProvider.cleanup!(unreachable);
   }, { forbidden: (_v, _r, ns) => ns === "locked" }),
 });
 
 Deno.test({
-  name: "kubernetes: cleanup() deletes every object labelled with the run id",
+  name: "kubernetes: close() deletes every object labelled with the run id",
   ...opts,
   fn: withCluster(async (c) => {
     const ctx = context(c, "left-over-run");
-    await kubernetesProvider.validate!(ctx);
+    const session = await kubernetesProvider.open(ctx);
     const client = await connectKube({ kubeconfig: c.kubeconfig, context: null });
     const labels = { "scalebench.io/run-id": "left-over-run" };
     await client.create("secrets", "bench", {
@@ -290,7 +301,7 @@ Deno.test({
       kind: "Secret",
       metadata: { name: "other-run", labels: { "scalebench.io/run-id": "x" } },
     });
-    await kubernetesProvider.cleanup!(ctx);
+    await session.close();
     assertEquals(c.store.keys(), ["secrets/bench/other-run"]);
     await client.remove("secrets", "bench", "other-run");
     await client.close();

@@ -4,7 +4,7 @@
 import { assert, assertEquals } from "../core/_assert.ts";
 import { wrapperScript } from "../cli/image.ts";
 import { readRun } from "../core/results.ts";
-import { startFakeCluster } from "./k8s/cluster.ts";
+import { denoWithPodShim, startFakeCluster } from "./k8s/cluster.ts";
 import { needCommand, needs } from "./_needs.ts";
 
 const ROOT = new URL("../", import.meta.url);
@@ -25,7 +25,12 @@ Deno.test(needs([await needCommand("tini")], {
     const entry = `${dir}/scalebench`;
     await Deno.writeTextFile(entry, wrapperScript(Deno.execPath(), bundle), { mode: 0o755 });
     assertEquals((await Deno.readTextFile(bundle)).includes("client-node/dist"), false);
-    const c = await startFakeCluster({ localCommand: [entry, "rank"] });
+    // the pods' entry is the same, its deno in the fake pod network (own IP, the cluster's DNS)
+    const inPod = `${dir}/scalebench-in-pod`;
+    await Deno.writeTextFile(inPod, wrapperScript(await denoWithPodShim(dir), bundle), {
+      mode: 0o755,
+    });
+    const c = await startFakeCluster({ localCommand: [inPod, "rank"] });
     const run = (args: string[]) => {
       const child = new Deno.Command(entry, {
         args: [
@@ -83,7 +88,7 @@ Deno.test(needs([await needCommand("tini")], {
     const faulty = new URL("tests/testdata/workloads/faulty.ts", ROOT).pathname;
     const hang = run([faulty, "-c", "2", "--layout", "ranks", "-r", "1", "--set", "fault=hang"]);
     while (
-      !c.controller.running().length ||
+      !c.kubelet.running().length ||
       !c.store.list("pods", "bench").every((p) => p.status?.phase === "Running")
     ) await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 1500));

@@ -10,6 +10,7 @@ import { type RunOptions, runSweep } from "../core/run.ts";
 import { kubernetesProvider } from "../providers/kubernetes/mod.ts";
 import { localProvider } from "../providers/local.ts";
 import { startFakeCluster } from "./k8s/cluster.ts";
+import { builtinWorkloads } from "../workloads/mod.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -99,11 +100,15 @@ Deno.test("scalebench run -p kubernetes --dry-run --json carries the manifests, 
     cpu: "1",
     memory: "4096Mi",
   }]);
-  assertEquals(c.volumeMounts, [{ name: "tls", mountPath: "/etc/scalebench/tls", readOnly: true }]);
+  assertEquals(c.volumeMounts, [
+    { name: "run", mountPath: "/var/run/scalebench", readOnly: true },
+    { name: "tls", mountPath: "/etc/scalebench/tls", readOnly: true },
+  ]);
   await Deno.remove(dir, { recursive: true });
 });
 
-const SWEEP: RunOptions = {
+const SWEEP: Omit<RunOptions, "provider"> = {
+  workloads: builtinWorkloads,
   workload: "amdahl",
   params: { s: 0.2, work: 20 },
   cores: [1, 2, 4],

@@ -10,14 +10,25 @@
 import { errorMessage, quote, ValidationError } from "../../core/errors.ts";
 import type { Json } from "../../core/types.ts";
 
-/** Kinds this provider manages. */
+/** Kinds this provider creates, reads and deletes. */
 export type Resource = "jobs" | "services" | "secrets" | "pods";
+/** Kinds it lists and watches: those, and the Events that say why a Job makes no pods. */
+export type Listable = Resource | "events";
 
 /** An object from the API server, as plain JSON. */
 export type KubeJson = { [key: string]: Json };
 
 /** A watch event. */
 export type WatchEvent = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
+
+/** Label and field selectors (`a=b,c!=d`), either may be empty. */
+export interface Selector {
+  labels?: string;
+  fields?: string;
+}
+
+/** One RFC 6902 JSON Patch operation. */
+export type PatchOp = { op: "add" | "replace" | "remove"; path: string; value?: Json };
 
 /** An error the API server answered with (a Status), or a transport failure (code 0). */
 export class KubeApiError extends Error {
@@ -31,6 +42,24 @@ export class KubeApiError extends Error {
   }
 }
 
+/** The server answered with an HTTP error status (and maybe a Status body). */
+export class HttpFailure {
+  constructor(readonly status: number, readonly body: unknown) {}
+}
+
+/** How a watch is asked for. */
+export interface WatchOptions {
+  selector: Selector;
+  resourceVersion: string;
+  /** The server ends the watch after this long (`timeoutSeconds`) */
+  timeoutSeconds: number;
+  /** Give up on a connection that brought nothing for this long (default: timeoutSeconds + 30) */
+  idleSeconds?: number;
+  onEvent(type: WatchEvent, object: KubeJson): void;
+  /** Runs once when the watch ends: null when the server closed it (or `stop()`), else why */
+  onDone(err: KubeApiError | null): void;
+}
+
 /** A connection to one cluster. */
 export interface KubeClient {
   /** API server URL */
@@ -40,22 +69,21 @@ export interface KubeClient {
   create(resource: Resource, namespace: string, body: unknown): Promise<KubeJson>;
   /** null when not found */
   get(resource: Resource, namespace: string, name: string): Promise<KubeJson | null>;
+  /** Apply a JSON Patch; null when the object is gone */
+  patch(resource: Resource, namespace: string, name: string, ops: PatchOp[]): Promise<
+    KubeJson | null
+  >;
   /** false when it was already gone */
   remove(resource: Resource, namespace: string, name: string): Promise<boolean>;
   /** Delete every object matching a label selector (propagation Background) */
-  removeAll(resource: Resource, namespace: string, selector: string): Promise<void>;
+  removeAll(resource: Resource, namespace: string, labels: string): Promise<void>;
   list(
-    resource: Resource,
+    resource: Listable,
     namespace: string,
-    selector: string,
+    selector: Selector,
   ): Promise<{ items: KubeJson[]; resourceVersion: string }>;
-  /** Watch from a resourceVersion; `onDone` runs once when the watch ends (error or not). */
-  watch(resource: Resource, namespace: string, options: {
-    selector: string;
-    resourceVersion: string;
-    onEvent(type: WatchEvent, object: KubeJson): void;
-    onDone(err: unknown): void;
-  }): Promise<{ stop(): void }>;
+  /** Watch from a resourceVersion until the server ends it, it fails, or `stop()`. */
+  watch(resource: Listable, namespace: string, options: WatchOptions): Promise<{ stop(): void }>;
   /** Follow a container's log (with timestamps); the iterable ends when the stream ends. */
   logs(namespace: string, pod: string, options: { container: string; sinceTime?: string }): Promise<
     { chunks: AsyncIterable<Uint8Array>; stop(): void }
@@ -86,17 +114,16 @@ function statusOf(body: unknown): { message?: string; reason?: string } {
   return b && typeof b === "object" ? b as { message?: string; reason?: string } : {};
 }
 
-/** An error thrown by the client, as a KubeApiError that names what was being done. */
+/**
+ * An error of a request as a KubeApiError that names what was being done: an HTTP status (with
+ * the server's Status message) for an {@linkcode HttpFailure}, code 0 for anything else (no
+ * connection, TLS, a timeout). Never the client's own exception text, which quotes the request.
+ */
 export function apiError(err: unknown, doing: string): KubeApiError {
   if (err instanceof KubeApiError) return err;
-  const e = err as { code?: unknown; body?: unknown; statusCode?: unknown; cause?: unknown };
-  const code = typeof e?.code === "number"
-    ? e.code
-    : typeof e?.statusCode === "number"
-    ? e.statusCode
-    : 0;
-  if (code > 0) {
-    const st = statusOf(e.body);
+  if (err instanceof HttpFailure) {
+    const code = err.status;
+    const st = statusOf(err.body);
     const why = st.message ?? (code === 401 ? "Unauthorized: the credentials were refused" : "");
     return new KubeApiError(
       `Cannot ${doing}: ${why || "the API server refused"} (HTTP ${code}${
@@ -106,8 +133,15 @@ export function apiError(err: unknown, doing: string): KubeApiError {
       st.reason ?? null,
     );
   }
-  const cause = e?.cause ? `: ${errorMessage(e.cause)}` : "";
-  return new KubeApiError(`Cannot ${doing}: ${errorMessage(err)}${cause}`, 0, null);
+  if (err instanceof DOMException && err.name === "TimeoutError") {
+    return new KubeApiError(`Cannot ${doing}: no answer in time`, 0, "Timeout");
+  }
+  const cause = (err as { cause?: unknown })?.cause;
+  return new KubeApiError(
+    `Cannot ${doing}: ${errorMessage(err)}${cause ? `: ${errorMessage(cause)}` : ""}`,
+    0,
+    null,
+  );
 }
 
 /**
@@ -198,11 +232,15 @@ export async function connectKube(options: ConnectOptions): Promise<KubeClient> 
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const namespace = kc.getContextObject(kc.getCurrentContext())?.namespace || "default";
   const plain = (o: unknown) => JSON.parse(JSON.stringify(o ?? null)) as KubeJson;
+  // the client's exceptions, by type: an ApiException carries the HTTP status and the Status body
+  const failure = (err: unknown, doing: string) =>
+    apiError(err instanceof k8s.ApiException ? new HttpFailure(err.code, err.body) : err, doing);
   type P = never;
   const api = {
     jobs: {
       create: (p: P) => batch.createNamespacedJob(p),
       read: (p: P) => batch.readNamespacedJob(p),
+      patch: (p: P) => batch.patchNamespacedJob(p),
       remove: (p: P) => batch.deleteNamespacedJob(p),
       removeAll: (p: P) => batch.deleteCollectionNamespacedJob(p),
       list: (p: P) => batch.listNamespacedJob(p),
@@ -210,6 +248,7 @@ export async function connectKube(options: ConnectOptions): Promise<KubeClient> 
     services: {
       create: (p: P) => core.createNamespacedService(p),
       read: (p: P) => core.readNamespacedService(p),
+      patch: (p: P) => core.patchNamespacedService(p),
       remove: (p: P) => core.deleteNamespacedService(p),
       removeAll: (p: P) => core.deleteCollectionNamespacedService(p),
       list: (p: P) => core.listNamespacedService(p),
@@ -217,6 +256,7 @@ export async function connectKube(options: ConnectOptions): Promise<KubeClient> 
     secrets: {
       create: (p: P) => core.createNamespacedSecret(p),
       read: (p: P) => core.readNamespacedSecret(p),
+      patch: (p: P) => core.patchNamespacedSecret(p),
       remove: (p: P) => core.deleteNamespacedSecret(p),
       removeAll: (p: P) => core.deleteCollectionNamespacedSecret(p),
       list: (p: P) => core.listNamespacedSecret(p),
@@ -224,13 +264,23 @@ export async function connectKube(options: ConnectOptions): Promise<KubeClient> 
     pods: {
       create: (p: P) => core.createNamespacedPod(p),
       read: (p: P) => core.readNamespacedPod(p),
+      patch: (p: P) => core.patchNamespacedPod(p),
       remove: (p: P) => core.deleteNamespacedPod(p),
       removeAll: (p: P) => core.deleteCollectionNamespacedPod(p),
       list: (p: P) => core.listNamespacedPod(p),
     },
   };
-  const path = (r: Resource, ns: string) =>
+  const lists: Record<Listable, (p: P) => Promise<unknown>> = {
+    ...Object.fromEntries(Object.entries(api).map(([r, a]) => [r, a.list])) as Record<
+      Resource,
+      (p: P) => Promise<unknown>
+    >,
+    events: (p: P) => core.listNamespacedEvent(p),
+  };
+  const path = (r: Listable, ns: string) =>
     `${r === "jobs" ? "/apis/batch/v1" : "/api/v1"}/namespaces/${encodeURIComponent(ns)}/${r}`;
+  const where = (r: Resource, name: string, ns: string) =>
+    `${KIND[r]} ${quote(name)} in namespace ${quote(ns)}`;
 
   return {
     server: cluster.server,
@@ -240,14 +290,23 @@ export async function connectKube(options: ConnectOptions): Promise<KubeClient> 
       try {
         return plain(await api[resource].create({ namespace: ns, body } as P));
       } catch (err) {
-        throw apiError(err, `create ${KIND[resource]} ${quote(name)} in namespace ${quote(ns)}`);
+        throw failure(err, `create ${where(resource, name, ns)}`);
       }
     },
     async get(resource, ns, name) {
       try {
         return plain(await api[resource].read({ name, namespace: ns } as P));
       } catch (err) {
-        const e = apiError(err, `read ${KIND[resource]} ${quote(name)} in namespace ${quote(ns)}`);
+        const e = failure(err, `read ${where(resource, name, ns)}`);
+        if (e.code === 404) return null;
+        throw e;
+      }
+    },
+    async patch(resource, ns, name, ops) {
+      try {
+        return plain(await api[resource].patch({ name, namespace: ns, body: ops } as P));
+      } catch (err) {
+        const e = failure(err, `patch ${where(resource, name, ns)}`);
         if (e.code === 404) return null;
         throw e;
       }
@@ -257,48 +316,88 @@ export async function connectKube(options: ConnectOptions): Promise<KubeClient> 
         await api[resource].remove({ name, namespace: ns, propagationPolicy: "Background" } as P);
         return true;
       } catch (err) {
-        const e = apiError(
-          err,
-          `delete ${KIND[resource]} ${quote(name)} in namespace ${quote(ns)}`,
-        );
+        const e = failure(err, `delete ${where(resource, name, ns)}`);
         if (e.code === 404) return false;
         throw e;
       }
     },
-    async removeAll(resource, ns, selector) {
+    async removeAll(resource, ns, labels) {
       try {
         await api[resource].removeAll(
-          { namespace: ns, labelSelector: selector, propagationPolicy: "Background" } as P,
+          { namespace: ns, labelSelector: labels, propagationPolicy: "Background" } as P,
         );
       } catch (err) {
-        throw apiError(err, `delete ${resource} ${quote(selector)} in namespace ${quote(ns)}`);
+        throw failure(err, `delete ${resource} ${quote(labels)} in namespace ${quote(ns)}`);
       }
     },
     async list(resource, ns, selector) {
       try {
-        const l = plain(await api[resource].list({ namespace: ns, labelSelector: selector } as P));
+        const l = plain(
+          await lists[resource](
+            {
+              namespace: ns,
+              labelSelector: selector.labels || undefined,
+              fieldSelector: selector.fields || undefined,
+            } as P,
+          ),
+        );
         const meta = (l.metadata ?? {}) as { resourceVersion?: string };
         return {
           items: (l.items ?? []) as KubeJson[],
           resourceVersion: meta.resourceVersion ?? "",
         };
       } catch (err) {
-        throw apiError(err, `list ${resource} in namespace ${quote(ns)}`);
+        throw failure(err, `list ${resource} in namespace ${quote(ns)}`);
       }
     },
     async watch(resource, ns, o) {
       const w = new k8s.Watch(kc);
+      const idle = o.idleSeconds ?? o.timeoutSeconds + 30;
+      // the client aborts a connection that brought nothing (not even a bookmark) for this long
+      (w as unknown as { requestTimeoutMs: number }).requestTimeoutMs = idle * 1000;
+      let ended = false, stopping = false;
+      const end = (err: unknown) => {
+        if (ended) return;
+        ended = true;
+        if (stopping || !err) return o.onDone(null);
+        const status = (err as { statusCode?: unknown }).statusCode;
+        o.onDone(
+          err instanceof DOMException && err.name === "TimeoutError"
+            ? new KubeApiError(
+              `Cannot watch ${resource}: nothing came for ${idle} s (the connection is gone)`,
+              0,
+              "Timeout",
+            )
+            : failure(
+              typeof status === "number" ? new HttpFailure(status, null) : err,
+              `watch ${resource} in namespace ${quote(ns)}`,
+            ),
+        );
+      };
       const controller = await w.watch(
         path(resource, ns),
         {
-          labelSelector: o.selector,
+          labelSelector: o.selector.labels || undefined,
+          fieldSelector: o.selector.fields || undefined,
           resourceVersion: o.resourceVersion,
           allowWatchBookmarks: true,
+          timeoutSeconds: o.timeoutSeconds,
         },
-        (type: string, obj: KubeJson) => o.onEvent(type as WatchEvent, obj),
-        (err: unknown) => o.onDone(err ? apiError(err, `watch ${resource}`) : null),
+        (type: string, obj: KubeJson) => ended || o.onEvent(type as WatchEvent, obj),
+        end,
       );
-      return { stop: () => controller.abort() };
+      // Under Deno the body of an aborted response neither ends nor errors, so the client's own
+      // `done` never comes after its idle timeout: end the watch on the abort itself (a turn later,
+      // so that a `done` the client does call, just after aborting, comes first).
+      const aborted = () => setTimeout(() => end(controller.signal.reason ?? new Error("aborted")));
+      if (controller.signal.aborted) aborted();
+      else controller.signal.addEventListener("abort", aborted, { once: true });
+      return {
+        stop() {
+          stopping = true;
+          controller.abort();
+        },
+      };
     },
     async logs(ns, pod, o) {
       const { PassThrough } = await import("node:stream");
@@ -314,7 +413,7 @@ export async function connectKube(options: ConnectOptions): Promise<KubeClient> 
         });
       } catch (err) {
         out.destroy();
-        throw apiError(err, `read the log of pod ${quote(pod)}`);
+        throw failure(err, `read the log of pod ${quote(pod)}`);
       }
       return {
         chunks: out as AsyncIterable<Uint8Array>,

@@ -1,7 +1,9 @@
 /**
  * Follows one pod's log into a file (and, for rank 0, line by line to the driver). The log is
  * read with timestamps so that a stream that drops while the container runs can resume with
- * `sinceTime` without repeating or losing lines.
+ * `sinceTime` without repeating or losing lines. A stream is never trusted to end by itself: one
+ * that brought nothing for a while (a rank quiet for minutes: the HTTP client's body timeout would
+ * end it silently), or that is still open some seconds after the container ended, is read again.
  *
  * @module
  */
@@ -25,6 +27,10 @@ export interface FollowOptions {
   changed(): Promise<void>;
   /** Registers a way to stop the current stream (teardown) */
   onStream?(stop: () => void): () => void;
+  /** A stream that brought nothing for this long is read again (default 120 000 ms) */
+  idleMs?: number;
+  /** A stream still open this long after the container ended is read again (default 3000 ms) */
+  endGraceMs?: number;
 }
 
 const TS = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z$/;
@@ -69,6 +75,52 @@ export class LineDeduper {
   }
 }
 
+/** How one stream ended. */
+type StreamEnd = "ended" | "stalled" | "failed";
+
+/** Read one stream into `write` until it ends, fails or stalls. */
+async function readStream(
+  o: FollowOptions,
+  sinceTime: string | undefined,
+  write: (raw: string) => void,
+): Promise<StreamEnd> {
+  let stream;
+  try {
+    stream = await o.client.logs(o.namespace, o.pod, { container: o.container, sinceTime });
+  } catch {
+    return "failed"; // not started yet, or gone: look again
+  }
+  const unregister = o.onStream?.(stream.stop) ?? (() => {});
+  const idleMs = o.idleMs ?? 120_000, endGraceMs = o.endGraceMs ?? 3000;
+  let last = Date.now(), endedAt = 0, stalled = false;
+  const watchdog = setInterval(() => {
+    const now = Date.now();
+    if (!endedAt && o.status().terminated) endedAt = now;
+    if (now - last > idleMs || (endedAt && now - endedAt > endGraceMs)) {
+      stalled = true;
+      stream.stop();
+    }
+  }, Math.min(1000, idleMs / 4, endGraceMs / 2));
+  const decoder = new TextDecoder();
+  let rest = "", ok = false;
+  try {
+    for await (const chunk of stream.chunks) {
+      last = Date.now();
+      const parts = (rest + decoder.decode(chunk, { stream: true })).split("\n");
+      rest = parts.pop()!;
+      for (const p of parts) write(p);
+    }
+    ok = !stalled;
+  } catch {
+    /* the stream broke */
+  } finally {
+    clearInterval(watchdog);
+    unregister();
+    if (rest && ok) write(rest); // a broken stream's partial line comes again
+  }
+  return stalled ? "stalled" : ok ? "ended" : "failed";
+}
+
 /** Follow a pod's log until it is complete; never throws for a stream that fails. */
 export async function followLog(o: FollowOptions): Promise<void> {
   const file = await Deno.open(o.file, { append: true, create: true });
@@ -82,36 +134,20 @@ export async function followLog(o: FollowOptions): Promise<void> {
     while (off < bytes.length) off += file.writeSync(bytes.subarray(off));
     o.onLine?.(line);
   };
+  let retries = 0;
   try {
     while (true) {
       const before = o.status();
       if (before.gone) break;
-      const sinceTime = dedupe.reconnect();
-      let ok = false;
-      try {
-        const stream = await o.client.logs(o.namespace, o.pod, {
-          container: o.container,
-          sinceTime,
-        });
-        const unregister = o.onStream?.(stream.stop) ?? (() => {});
-        const decoder = new TextDecoder();
-        let rest = "";
-        try {
-          for await (const chunk of stream.chunks) {
-            const parts = (rest + decoder.decode(chunk, { stream: true })).split("\n");
-            rest = parts.pop()!;
-            for (const p of parts) write(p);
-          }
-          ok = true;
-        } finally {
-          unregister();
-          if (rest && ok) write(rest); // a broken stream's partial line comes again
-        }
-      } catch { /* not started yet, or the stream broke: look again below */ }
+      const end = await readStream(o, dedupe.reconnect(), write);
       const now = o.status();
-      if (now.gone || (ok && before.terminated)) break;
+      if (now.gone || (end === "ended" && before.terminated)) break;
+      if (end === "stalled") continue; // read again at once, from the last line seen
+      // not started yet, or the server ended the stream early: look again at the next change
+      retries = end === "ended" ? 0 : retries + 1;
       let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([o.changed(), new Promise((r) => (timer = setTimeout(r, 1000)))]);
+      const wait = Math.min(10_000, 500 * 2 ** retries);
+      await Promise.race([o.changed(), new Promise((r) => (timer = setTimeout(r, wait)))]);
       clearTimeout(timer);
     }
   } finally {

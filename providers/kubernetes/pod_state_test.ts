@@ -1,6 +1,6 @@
-import { assertEquals } from "../../core/_assert.ts";
+import assert from "node:assert/strict";
 import type { Json } from "../../core/types.ts";
-import { viewPod } from "./pod_state.ts";
+import { viewJobEvents, viewPod } from "./pod_state.ts";
 
 const pod = (status: { [k: string]: Json }, extra: { [k: string]: Json } = {}) => ({
   metadata: {
@@ -18,7 +18,7 @@ Deno.test("viewPod() reads a running rank", () => {
   const v = viewPod(
     pod({ phase: "Running", containerStatuses: state({ running: { startedAt: "t" } }) }),
   );
-  assertEquals(
+  assert.deepEqual(
     [v.index, v.phase, v.node, v.started, v.terminated, v.failure, v.waiting],
     [1, "Running", "node-a", true, false, null, null],
   );
@@ -29,7 +29,7 @@ Deno.test("viewPod() reports exit codes and OOMKilled", () => {
     phase: "Failed",
     containerStatuses: state({ terminated: { exitCode: 3, reason: "Error", message: "boom\n" } }),
   }));
-  assertEquals([exit.failure, exit.exitCode, exit.message, exit.terminated], [
+  assert.deepEqual([exit.failure, exit.exitCode, exit.message, exit.terminated], [
     "Rank 1 exited with code 3",
     3,
     "boom",
@@ -39,27 +39,28 @@ Deno.test("viewPod() reports exit codes and OOMKilled", () => {
     phase: "Failed",
     containerStatuses: state({ terminated: { exitCode: 137, reason: "OOMKilled" } }),
   }));
-  assertEquals(oom.failure, "Rank 1 was OOMKilled (exit code 137): raise --mem-per-node");
+  assert.deepEqual(oom.failure, "Rank 1 was OOMKilled (exit code 137): raise --mem-per-node");
   const ok = viewPod(pod({
     phase: "Succeeded",
     containerStatuses: state({ terminated: { exitCode: 0, reason: "Completed" } }),
   }));
-  assertEquals([ok.failure, ok.exitCode, ok.terminated], [null, 0, true]);
+  assert.deepEqual([ok.failure, ok.exitCode, ok.terminated], [null, 0, true]);
 });
 
-Deno.test("viewPod() fails image pull errors and evictions, and explains waiting pods", () => {
-  const pull = viewPod(pod({
+Deno.test("viewPod() fails evictions and bad image names, and explains waiting pods", () => {
+  const bad = viewPod(pod({
     phase: "Pending",
     containerStatuses: state({
-      waiting: { reason: "ImagePullBackOff", message: 'Back-off pulling image "x"' },
+      waiting: { reason: "InvalidImageName", message: 'couldn\'t parse image name "x:"' },
     }),
   }));
-  assertEquals([pull.failure, pull.started], [
-    'Rank 1: ImagePullBackOff: Back-off pulling image "x"',
+  assert.deepEqual([bad.failure, bad.started, bad.problem], [
+    'Rank 1: InvalidImageName: couldn\'t parse image name "x:"',
     false,
+    null,
   ]);
   const evicted = viewPod(pod({ phase: "Failed", reason: "Evicted", message: "low on memory" }));
-  assertEquals(evicted.failure, "Rank 1 failed: Evicted: low on memory");
+  assert.deepEqual(evicted.failure, "Rank 1 failed: Evicted: low on memory");
   const unsched = viewPod(pod({
     phase: "Pending",
     conditions: [{
@@ -69,7 +70,7 @@ Deno.test("viewPod() fails image pull errors and evictions, and explains waiting
       message: "0/1 nodes are available: 1 Insufficient cpu.",
     }],
   }));
-  assertEquals([unsched.failure, unsched.waiting], [
+  assert.deepEqual([unsched.failure, unsched.waiting], [
     null,
     "Unschedulable: 0/1 nodes are available: 1 Insufficient cpu.",
   ]);
@@ -79,7 +80,7 @@ Deno.test("viewPod() fails image pull errors and evictions, and explains waiting
       containerStatuses: state({ waiting: { reason: "ContainerCreating" } }),
     }),
   );
-  assertEquals([creating.failure, creating.waiting], [null, "ContainerCreating"]);
+  assert.deepEqual([creating.failure, creating.waiting], [null, "ContainerCreating"]);
 });
 
 Deno.test("viewPod() reads the index from the annotation and sees a pod being deleted", () => {
@@ -90,5 +91,54 @@ Deno.test("viewPod() reads the index from the annotation and sees a pod being de
       deletionTimestamp: "2025-01-01T00:00:00Z",
     },
   });
-  assertEquals([v.index, v.phase, v.deleting, v.node], [0, "Pending", true, null]);
+  assert.deepEqual([v.index, v.phase, v.deleting, v.node], [0, "Pending", true, null]);
+});
+
+Deno.test("viewPod() sees what Kubernetes retries as a problem, not a failure", () => {
+  for (
+    const [reason, message] of [
+      ["ErrImagePull", "rpc error: code = Unknown desc = 503 Service Unavailable"],
+      ["ImagePullBackOff", 'Back-off pulling image "x"'],
+      ["CreateContainerConfigError", 'secret "s" not found'],
+    ]
+  ) {
+    const v = viewPod(pod({
+      phase: "Pending",
+      containerStatuses: state({ waiting: { reason, message } }),
+    }));
+    assert.deepEqual([v.failure, v.waiting, v.problem], [
+      null,
+      `${reason}: ${message}`,
+      { reason, text: `Rank 1: ${reason}: ${message}` },
+    ]);
+  }
+});
+
+Deno.test("viewJobEvents() says why a Job makes no pods, and why it failed", () => {
+  const event = (reason: string, message: string, lastTimestamp: string, type = "Warning") => ({
+    type,
+    reason,
+    message,
+    lastTimestamp,
+    count: 1,
+  });
+  assert.deepEqual(viewJobEvents([]), { problem: null, failure: null });
+  const refused = 'Error creating: pods "j-0-abcde" is forbidden: exceeded quota: q';
+  assert.deepEqual(
+    viewJobEvents([
+      event("FailedCreate", "Error creating: older", "2026-01-01T00:00:01Z"),
+      event("FailedCreate", refused, "2026-01-01T00:00:05Z"),
+      event("SuccessfulCreate", "Created pod: j-1-xyzab", "2026-01-01T00:00:09Z", "Normal"),
+    ]),
+    { problem: `FailedCreate: ${refused}`, failure: null },
+  );
+  assert.deepEqual(
+    viewJobEvents([
+      event("DeadlineExceeded", "Job was active longer than specified deadline", "t"),
+    ]),
+    {
+      problem: null,
+      failure: "Job DeadlineExceeded: Job was active longer than specified deadline",
+    },
+  );
 });

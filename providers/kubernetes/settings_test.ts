@@ -1,6 +1,6 @@
-import { assertEquals, assertThrows } from "../../core/_assert.ts";
-import { resolveSettings } from "../../core/config.ts";
+import assert from "node:assert/strict";
 import { ValidationError } from "../../core/errors.ts";
+import { completeSettings, resolveSettings } from "../../core/settings.ts";
 import { KUBERNETES_SETTINGS, kubeSettings } from "./settings.ts";
 
 const src = (env: Record<string, string>, dotenv: Record<string, string> = {}) => ({
@@ -24,7 +24,7 @@ Deno.test("KUBERNETES_SETTINGS read a dask-bench .env as it is", () => {
     }),
   );
   const s = kubeSettings(values);
-  assertEquals(
+  assert.deepEqual(
     [
       s.kubeconfig,
       s.namespace,
@@ -34,6 +34,7 @@ Deno.test("KUBERNETES_SETTINGS read a dask-bench .env as it is", () => {
       s.certSecret,
       s.certDir,
       s.memPerNode,
+      s.tlsServerName,
     ],
     // dask-bench's CERT_DIR is a client directory: the pods keep the default mount path
     [
@@ -45,9 +46,13 @@ Deno.test("KUBERNETES_SETTINGS read a dask-bench .env as it is", () => {
       "dask-tls",
       "/etc/scalebench/tls",
       16,
+      null,
     ],
   );
-  assertEquals([s.rankCommand, s.port, s.ttlSeconds], [["scalebench", "rank"], 29500, 600]);
+  assert.deepEqual(
+    [s.rankCommand, s.port, s.ttlSeconds, s.activeDeadline, s.startTimeout, s.memRequest],
+    [["scalebench", "rank"], 29500, 600, 86400, 600, "512Mi"],
+  );
 });
 
 Deno.test("KUBERNETES_SETTINGS prefer SCALEBENCH_K8S_* keys and parse lists and JSON", () => {
@@ -59,13 +64,16 @@ Deno.test("KUBERNETES_SETTINGS prefer SCALEBENCH_K8S_* keys and parse lists and 
       SCALEBENCH_K8S_NODE_SELECTOR: "pool=bench,kubernetes.io/arch=amd64",
       SCALEBENCH_K8S_TOLERATIONS: '[{"operator":"Exists"}]',
       SCALEBENCH_K8S_RANK_COMMAND: "deno,run,-A,/opt/scalebench.js,rank",
+      SCALEBENCH_K8S_TLS_SERVER_NAME: "rendezvous.bench.example",
+      SCALEBENCH_K8S_MEM_REQUEST: "2Gi",
     }),
   );
   const s = kubeSettings(values);
-  assertEquals(s.namespace, "mine");
-  assertEquals(s.nodeSelector, { pool: "bench", "kubernetes.io/arch": "amd64" });
-  assertEquals(s.tolerations, [{ operator: "Exists" }]);
-  assertEquals(s.rankCommand, ["deno", "run", "-A", "/opt/scalebench.js", "rank"]);
+  assert.equal(s.namespace, "mine");
+  assert.deepEqual(s.nodeSelector, { pool: "bench", "kubernetes.io/arch": "amd64" });
+  assert.deepEqual(s.tolerations, [{ operator: "Exists" }]);
+  assert.deepEqual(s.rankCommand, ["deno", "run", "-A", "/opt/scalebench.js", "rank"]);
+  assert.deepEqual([s.tlsServerName, s.memRequest], ["rendezvous.bench.example", "2Gi"]);
 });
 
 Deno.test("KUBERNETES_SETTINGS reject bad values naming the key", () => {
@@ -76,18 +84,25 @@ Deno.test("KUBERNETES_SETTINGS reject bad values naming the key", () => {
     [{ SCALEBENCH_K8S_NODE_SELECTOR: "pool" }, "expects label=value entries (got 'pool')"],
     [{ SCALEBENCH_K8S_PORT: "70000" }, "expects a port 1..65535"],
     [{ MEM_PER_NODE: "0" }, "expects Gi > 0"],
+    [{ SCALEBENCH_K8S_MEM_REQUEST: "lots" }, "expects a quantity such as 512Mi"],
+    [{ SCALEBENCH_K8S_TLS_SERVER_NAME: "a b" }, "expects a DNS name"],
+    [{ SCALEBENCH_K8S_START_TIMEOUT: "-1" }, "expects seconds ≥ 0"],
+    [{ SCALEBENCH_K8S_IMAGE_PULL_POLICY: "Sometimes" }, "expects one of Always, IfNotPresent"],
   ];
   for (const [env, why] of bad) {
-    const err = assertThrows(() => resolveSettings(KUBERNETES_SETTINGS, src(env)), ValidationError);
-    assertEquals(err.message.includes(why), true, err.message);
+    assert.throws(
+      () => resolveSettings(KUBERNETES_SETTINGS, src(env)),
+      (e) => e instanceof ValidationError && e.message.includes(why),
+    );
   }
 });
 
 Deno.test("kubeSettings() needs the TLS secret's name with USE_SSL", () => {
-  assertThrows(
-    () => kubeSettings({ useTls: true }),
-    ValidationError,
-    "Setting --k8s-tls (USE_SSL) needs the TLS secret's name",
+  assert.throws(
+    () => kubeSettings(completeSettings(KUBERNETES_SETTINGS, { useTls: true })),
+    (e) =>
+      e instanceof ValidationError &&
+      e.message ===
+        "Setting --k8s-tls (USE_SSL) needs the TLS secret's name: set --k8s-cert-secret or SECRET_CERT_NAME",
   );
-  assertThrows(() => kubeSettings({ port: 0 }), ValidationError, "Setting --k8s-port");
 });

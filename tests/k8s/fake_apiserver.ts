@@ -1,15 +1,26 @@
 /**
  * A fake Kubernetes API server for tests: Deno.serve over TLS on 127.0.0.1, bearer-token auth,
- * and the REST paths the provider uses — create/get/delete/list/deletecollection of jobs,
- * services, secrets and pods, watches with resourceVersion (resumable, 410 Gone once compacted),
- * pod logs with follow/timestamps/sinceTime — answering errors with Status bodies (401, 403, 404,
- * 409, 422, 400). Objects are validated against Kubernetes' OpenAPI schema (kubernetes-models).
+ * and the REST paths the provider uses — create/get/patch/delete/list/deletecollection of jobs,
+ * services, secrets and pods, list and watch of events, label and field selectors, watches with
+ * resourceVersion (resumable, 410 Gone once compacted) that the server ends after
+ * `timeoutSeconds` and keeps alive with a bookmark a minute, as kube-apiserver does, pod logs with
+ * follow/timestamps/sinceTime — answering errors with Status bodies (401, 403, 404, 409, 422,
+ * 400). Pods pass admission (Pod Security, quotas: admission.ts). Objects are validated against
+ * Kubernetes' OpenAPI schema (kubernetes-models).
  *
  * @module
  */
 import { Job } from "kubernetes-models/batch/v1";
 import { Pod, Secret, Service } from "kubernetes-models/v1";
-import { type KObj, matches, parseSelector, qualified, StatusError, type Store } from "./store.ts";
+import {
+  fieldsMatch,
+  type KObj,
+  matches,
+  parseSelector,
+  qualified,
+  StatusError,
+  type Store,
+} from "./store.ts";
 
 /** A container's log: timestamped lines, open until the container ends. */
 export class PodLog {
@@ -60,24 +71,73 @@ export interface ApiServerOptions {
   onDelete(resource: string, obj: KObj, propagation: string): void;
   /** Deny a request with 403 */
   forbidden?(verb: string, resource: string, ns: string): boolean;
+  /** Admission of a pod created through the API (throws the refusal) */
+  admit?(ns: string, pod: KObj): void;
+  /** End watches after their `timeoutSeconds` (default true; false: a server that forgets) */
+  honorWatchTimeout?: boolean;
+  /** Seconds between bookmarks on a quiet watch (default 60, as kube-apiserver) */
+  bookmarkSeconds?: number;
 }
 
 /** Counters for tests. */
 export interface ApiStats {
   requests: number;
   watches: number;
+  /** Watches the server ended after their timeoutSeconds */
+  watchTimeouts: number;
   gone: number;
   lists: Record<string, number>;
   logs: number;
+  /** Requests by `verb resource` */
+  verbs: Record<string, number>;
 }
 
-const RESOURCES = new Set(["jobs", "services", "secrets", "pods"]);
+const RESOURCES = new Set(["jobs", "services", "secrets", "pods", "events"]);
 const KIND: Record<string, string> = {
   jobs: "Job",
   services: "Service",
   secrets: "Secret",
   pods: "Pod",
+  events: "Event",
 };
+
+/** Apply an RFC 6902 JSON Patch (add/replace/remove) or an RFC 7386 merge patch. */
+export function applyPatch(obj: KObj, patch: unknown, type: string): KObj {
+  const out = structuredClone(obj);
+  if (type.startsWith("application/merge-patch")) {
+    const merge = (t: Record<string, unknown>, p: Record<string, unknown>) => {
+      for (const [k, v] of Object.entries(p)) {
+        if (v === null) delete t[k];
+        else if (typeof v === "object" && !Array.isArray(v) && typeof t[k] === "object") {
+          merge(t[k] as Record<string, unknown>, v as Record<string, unknown>);
+        } else t[k] = v;
+      }
+    };
+    merge(out, patch as Record<string, unknown>);
+    return out;
+  }
+  if (!type.startsWith("application/json-patch") || !Array.isArray(patch)) {
+    throw new StatusError(
+      415,
+      "UnsupportedMediaType",
+      `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json`,
+    );
+  }
+  for (const op of patch as { op: string; path: string; value?: unknown }[]) {
+    const parts = op.path.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const last = parts.pop()!;
+    // deno-lint-ignore no-explicit-any
+    let at: any = out;
+    for (const p of parts) at = at?.[p];
+    if (at === undefined || at === null) {
+      throw new StatusError(422, "Invalid", `doc is missing path: "${op.path}"`);
+    }
+    if (op.op === "remove") delete at[last];
+    else if (op.op === "add" || op.op === "replace") at[last] = op.value;
+    else throw new StatusError(422, "Invalid", `Unexpected kind: ${op.op}`);
+  }
+  return out;
+}
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -104,12 +164,21 @@ function validate(resource: string, obj: KObj): void {
     });
   }
   if (obj.kind !== kind) causes.push({ field: "kind", message: `must be ${kind}` });
-  try {
-    const Model = { jobs: Job, services: Service, secrets: Secret, pods: Pod }[resource]!;
-    // deno-lint-ignore no-explicit-any
-    new Model(obj as any).validate();
-  } catch (err) {
-    causes.push({ field: "body", message: (err as Error).message });
+  if (resource === "secrets") {
+    const size = [obj.data ?? {}, obj.stringData ?? {}].flatMap((d) => Object.values(d))
+      .reduce((n: number, v) => n + String(v).length, 0);
+    if (size > 1024 * 1024) {
+      causes.push({ field: "data", message: "Too long: must have at most 1048576 bytes" });
+    }
+  }
+  if (resource !== "events") {
+    try {
+      const Model = { jobs: Job, services: Service, secrets: Secret, pods: Pod }[resource]!;
+      // deno-lint-ignore no-explicit-any
+      new Model(obj as any).validate();
+    } catch (err) {
+      causes.push({ field: "body", message: (err as Error).message });
+    }
   }
   if (causes.length) {
     throw new StatusError(
@@ -137,7 +206,15 @@ function gone(from: number, floor: number) {
 
 /** The fake API server. */
 export class FakeApiServer {
-  readonly stats: ApiStats = { requests: 0, watches: 0, gone: 0, lists: {}, logs: 0 };
+  readonly stats: ApiStats = {
+    requests: 0,
+    watches: 0,
+    watchTimeouts: 0,
+    gone: 0,
+    lists: {},
+    logs: 0,
+    verbs: {},
+  };
   readonly #o: ApiServerOptions;
   readonly #streams = new Map<
     ReadableStreamDefaultController<Uint8Array>,
@@ -186,6 +263,18 @@ export class FakeApiServer {
     return this.#dropStreams("log");
   }
 
+  /** Open log streams send nothing more and never end (a connection gone without a word). */
+  stallLogStreams(): number {
+    let n = 0;
+    for (const [c, s] of [...this.#streams]) {
+      if (s.kind !== "log") continue;
+      s.stop();
+      this.#streams.set(c, { kind: "stalled", stop: () => {} });
+      n++;
+    }
+    return n;
+  }
+
   #dropStreams(kind: string): number {
     let n = 0;
     for (const [c, s] of [...this.#streams]) {
@@ -200,6 +289,7 @@ export class FakeApiServer {
   async close(): Promise<void> {
     this.#dropStreams("watch");
     this.#dropStreams("log");
+    this.#dropStreams("stalled");
     await this.#server.shutdown();
   }
 
@@ -248,6 +338,8 @@ export class FakeApiServer {
       const q = url.searchParams;
       const verb = req.method === "POST"
         ? "create"
+        : req.method === "PATCH"
+        ? "patch"
         : req.method === "DELETE"
         ? (name ? "delete" : "deletecollection")
         : q.get("watch") === "true"
@@ -266,10 +358,30 @@ export class FakeApiServer {
           { kind: resource, group },
         );
       }
+      const counted = `${sub === "log" ? "get" : verb} ${sub ? `${resource}/${sub}` : resource}`;
+      this.stats.verbs[counted] = (this.stats.verbs[counted] ?? 0) + 1;
       if (sub === "log") return this.#log(ns, name!, q);
+      if (verb === "patch") {
+        const current = this.#found(resource, ns, name!);
+        const patched = applyPatch(
+          current,
+          await req.json(),
+          req.headers.get("content-type") ?? "",
+        );
+        validate(resource, patched);
+        const meta = patched.metadata;
+        const out = this.#o.store.update(resource, ns, name!, (o) => {
+          Object.assign(o, patched, { metadata: { ...meta, uid: o.metadata.uid } });
+        });
+        return json(out);
+      }
       if (verb === "create") {
         const obj = await req.json() as KObj;
         validate(resource, obj);
+        if (resource === "pods") {
+          obj.metadata.namespace = ns;
+          this.#o.admit?.(ns, obj);
+        }
         if (resource === "secrets" && obj.stringData) {
           obj.data = { ...obj.data };
           for (const [k, v] of Object.entries(obj.stringData as Record<string, string>)) {
@@ -288,7 +400,7 @@ export class FakeApiServer {
           (resource === "jobs" ? "Orphan" : "Background");
         const targets = verb === "delete"
           ? [this.#found(resource, ns, name!)]
-          : this.#o.store.list(resource, ns, q.get("labelSelector"));
+          : this.#o.store.list(resource, ns, q.get("labelSelector"), q.get("fieldSelector"));
         for (const t of targets) this.#o.onDelete(resource, t, propagation);
         if (verb === "delete") {
           return json({
@@ -312,7 +424,7 @@ export class FakeApiServer {
         kind: `${KIND[resource]}List`,
         apiVersion: resource === "jobs" ? "batch/v1" : "v1",
         metadata: { resourceVersion: String(this.#o.store.rv) },
-        items: this.#o.store.list(resource, ns, q.get("labelSelector")),
+        items: this.#o.store.list(resource, ns, q.get("labelSelector"), q.get("fieldSelector")),
       });
     } catch (err) {
       if (err instanceof StatusError) return fail(err);
@@ -336,8 +448,11 @@ export class FakeApiServer {
     this.stats.watches++;
     const store = this.#o.store;
     const sel = parseSelector(q.get("labelSelector"));
+    const fsel = parseSelector(q.get("fieldSelector"));
     const rvText = q.get("resourceVersion");
     const from = rvText && rvText !== "0" ? Number(rvText) : null;
+    const timeout = Number(q.get("timeoutSeconds") ?? 0);
+    const bookmarks = q.get("allowWatchBookmarks") === "true";
     const enc = new TextEncoder();
     const line = (type: string, object: unknown) =>
       enc.encode(JSON.stringify({ type, object }) + "\n");
@@ -350,7 +465,7 @@ export class FakeApiServer {
       }
       const send = (e: { resource: string; namespace: string; type: string; object: KObj }) => {
         if (e.resource !== resource || e.namespace !== ns) return;
-        if (!matches(e.object.metadata.labels, sel)) return;
+        if (!matches(e.object.metadata.labels, sel) || !fieldsMatch(e.object, fsel)) return;
         try {
           c.enqueue(line(e.type, e.object));
         } catch { /* closed */ }
@@ -363,7 +478,28 @@ export class FakeApiServer {
         for (const e of store.history) if (e.rv > from) send(e);
       }
       store.listeners.add(send);
-      return () => store.listeners.delete(send);
+      const timers: ReturnType<typeof setTimeout>[] = [];
+      if (timeout > 0 && this.#o.honorWatchTimeout !== false) {
+        timers.push(setTimeout(() => {
+          this.stats.watchTimeouts++;
+          this.#end(c);
+        }, timeout * 1000));
+      }
+      if (bookmarks) {
+        timers.push(setInterval(() => {
+          try {
+            c.enqueue(line("BOOKMARK", {
+              kind: KIND[resource],
+              apiVersion: resource === "jobs" ? "batch/v1" : "v1",
+              metadata: { resourceVersion: String(store.rv) },
+            }));
+          } catch { /* closed */ }
+        }, (this.#o.bookmarkSeconds ?? 60) * 1000));
+      }
+      return () => {
+        store.listeners.delete(send);
+        for (const t of timers) clearTimeout(t);
+      };
     });
     return new Response(body, { headers: { "content-type": "application/json" } });
   }

@@ -70,7 +70,7 @@ export function qualified(resource: string): string {
   return resource === "jobs" ? "jobs.batch" : resource;
 }
 
-type Requirement = { key: string; op: "=" | "!=" | "exists" | "!exists"; value?: string };
+export type Requirement = { key: string; op: "=" | "!=" | "exists" | "!exists"; value?: string };
 
 /** Parse an equality-based label selector (`a=b,c!=d,e,!f`). */
 export function parseSelector(text: string | null): Requirement[] {
@@ -88,6 +88,22 @@ export function parseSelector(text: string | null): Requirement[] {
     }
     if (part.startsWith("!")) return { key: part.slice(1), op: "!exists" as const };
     return { key: part, op: "exists" as const };
+  });
+}
+
+/** The value of a field path (`involvedObject.uid`, `status.phase`) of an object, as a string. */
+export function fieldOf(obj: KObj, path: string): string | undefined {
+  // deno-lint-ignore no-explicit-any
+  let v: any = obj;
+  for (const part of path.split(".")) v = v?.[part];
+  return v === undefined || v === null ? undefined : String(v);
+}
+
+/** Whether an object's fields satisfy a parsed field selector (`a.b=c,d!=e`). */
+export function fieldsMatch(obj: KObj, sel: Requirement[]): boolean {
+  return sel.every((r) => {
+    const v = fieldOf(obj, r.key) ?? "";
+    return r.op === "!=" ? v !== r.value : v === (r.value ?? "");
   });
 }
 
@@ -178,13 +194,22 @@ export class Store {
     return structuredClone(o);
   }
 
-  /** Objects of a resource (in a namespace, or all with ns null) matching a selector. */
-  list(resource: string, ns: string | null, selector: string | null = null): KObj[] {
+  /** Objects of a resource (in a namespace, or all with ns null) matching label and field selectors. */
+  list(
+    resource: string,
+    ns: string | null,
+    selector: string | null = null,
+    fields: string | null = null,
+  ): KObj[] {
     const sel = parseSelector(selector);
+    const fsel = parseSelector(fields);
     const out: KObj[] = [];
     for (const [key, o] of this.#objects) {
       const [r, n] = key.split("/");
-      if (r === resource && (ns === null || n === ns) && matches(o.metadata.labels, sel)) {
+      if (
+        r === resource && (ns === null || n === ns) && matches(o.metadata.labels, sel) &&
+        fieldsMatch(o, fsel)
+      ) {
         out.push(structuredClone(o));
       }
     }
