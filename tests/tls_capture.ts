@@ -1,0 +1,109 @@
+/**
+ * Packet captures for the TLS tests: tcpdump on the loopback interface (Debian's, as root) while
+ * a run goes, then the bytes of the run's rendezvous connections only (by the ports rank 0
+ * published in `logs/*.rdv`), so that other traffic on the machine cannot confuse the checks.
+ *
+ * @module
+ */
+import { type Need, needCommand, needRoot } from "./_needs.ts";
+
+/** What a capture needs: root and tcpdump. */
+export async function captureNeeds(): Promise<Need[]> {
+  return [needRoot(), await needCommand("tcpdump", ["--version"])];
+}
+
+/** A running capture of TCP on `lo` into `file`. */
+export class Capture {
+  readonly file: string;
+  #child: Deno.ChildProcess;
+  #stderr: string;
+  #reading: Promise<void> = Promise.resolve();
+
+  private constructor(file: string, child: Deno.ChildProcess, first: string) {
+    this.file = file;
+    this.#child = child;
+    this.#stderr = first;
+  }
+
+  /** Start tcpdump and wait until it listens. */
+  static async start(file: string): Promise<Capture> {
+    const child = new Deno.Command("tcpdump", {
+      // --immediate-mode: every packet is written as it comes (no buffering to lose at the end);
+      // -Z root: keep writing as root into a directory only root may write
+      args: ["-i", "lo", "-n", "-U", "--immediate-mode", "-Z", "root", "-w", file, "tcp"],
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    while (!text.includes("listening on")) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`tcpdump did not start: ${text}`);
+      text += value;
+    }
+    const capture = new Capture(file, child, text);
+    capture.#reading = capture.#drain(reader);
+    return capture;
+  }
+
+  async #drain(reader: ReadableStreamDefaultReader<string>): Promise<void> {
+    for (let r = await reader.read(); !r.done; r = await reader.read()) this.#stderr += r.value;
+  }
+
+  /** Stop tcpdump; returns its closing lines (packets captured). */
+  async stop(): Promise<string> {
+    await new Promise((r) => setTimeout(r, 200)); // the last packets reach the file
+    this.#child.kill("SIGINT");
+    await this.#child.status;
+    await this.#reading;
+    return this.#stderr;
+  }
+}
+
+/** The ports rank 0 published for the run's batches (`logs/<batch>.rdv`: `host:port`). */
+export async function rendezvousPorts(runDir: string): Promise<number[]> {
+  const ports: number[] = [];
+  for await (const e of Deno.readDir(`${runDir}/logs`)) {
+    if (!e.name.endsWith(".rdv")) continue;
+    const text = (await Deno.readTextFile(`${runDir}/logs/${e.name}`)).trim();
+    ports.push(Number(text.slice(text.lastIndexOf(":") + 1)));
+  }
+  return ports.sort((a, b) => a - b);
+}
+
+/** The packets of the capture to or from `ports`, as a pcap file's bytes (latin1 text). */
+export async function packetsOf(
+  capture: string,
+  ports: number[],
+): Promise<{ bytes: string; packets: number }> {
+  if (!ports.length) throw new Error("No rendezvous port to filter on");
+  const out = `${capture}.${ports.join("-")}.pcap`;
+  const filter = ports.map((p) => `tcp port ${p}`).join(" or ");
+  const cut = await new Deno.Command("tcpdump", {
+    args: ["-n", "-r", capture, "-w", out, filter],
+    stderr: "piped",
+  }).output();
+  if (!cut.success) throw new Error(new TextDecoder().decode(cut.stderr));
+  const count = await new Deno.Command("tcpdump", {
+    args: ["-n", "-r", out],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  const packets = new TextDecoder().decode(count.stdout).split("\n").filter(Boolean).length;
+  return { bytes: new TextDecoder("latin1").decode(await Deno.readFile(out)), packets };
+}
+
+/** TLS records seen in captured bytes: handshake (0x16) and application data (0x17), TLS 1.2/1.3. */
+export function tlsRecords(bytes: string): { handshake: boolean; applicationData: boolean } {
+  return {
+    handshake: bytes.includes("\x16\x03\x01") || bytes.includes("\x16\x03\x03"),
+    applicationData: bytes.includes("\x17\x03\x03"),
+  };
+}
+
+/** Plaintext rendezvous frames in captured bytes (their JSON headers). */
+export function plaintextFrames(bytes: string): string[] {
+  return ['"t":"hello"', '"t":"welcome"', '"t":"coll"', '"t":"result"', '"t":"bye"'].filter((m) =>
+    bytes.includes(m)
+  );
+}
