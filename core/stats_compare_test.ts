@@ -52,11 +52,11 @@ Deno.test("compareSamples() calls slower, faster or indistinguishable and states
   assert.equal(slower.verdict, "slower");
   close(slower.ratio, 1.5);
   close(slower.falsePositiveRate!, 8 / 252);
-  assert.equal(slower.reason, "Slower: ratio 1.5, 96.8 % CI 1.46–1.55 excludes 1");
+  assert.equal(slower.reason, "Slower: ratio 1.5, 96.83 % CI 1.46–1.55 excludes 1");
   assert.equal(compareSamples(B, A).verdict, "faster");
   const same = compareSamples(A, A.map((x) => x * 1.001));
   assert.equal(same.verdict, "indistinguishable");
-  assert.match(same.reason, /^Indistinguishable: ratio 1, 96.8 % CI 0\.9.*contains 1$/);
+  assert.match(same.reason, /^Indistinguishable: ratio 1, 96.83 % CI 0\.9.*contains 1$/);
   const one = compareSamples([1], [1.2]);
   assert.deepEqual([one.verdict, one.ci, one.falsePositiveRate], ["untested", null, null]);
   assert.equal(one.reason, "Ratio 1.2 from 1 and 1 repetitions: too few for a test");
@@ -66,7 +66,7 @@ Deno.test("regressionTest() flags a slowdown beyond the threshold only with conf
   const r = regressionTest(A, B, { maxRegression: 0.1 });
   assert.equal(r.regressed, true);
   close(r.falseAlarmRate!, 12 / 252);
-  assert.equal(r.reason, "Slower than 1.1× with 95.2 % confidence: ratio 1.5, at least 1.47");
+  assert.equal(r.reason, "Slower than 1.1× with 95.24 % confidence: ratio 1.5, at least 1.47");
   // 50 % slower but the threshold is 50 %: not shown
   assert.equal(regressionTest(A, B, { maxRegression: 0.5 }).regressed, false);
   // 3 against 3 reaches exactly 95 % one-sided: every new time above 1.1 × every old one

@@ -155,10 +155,18 @@ export function fSurvival(f: number, d1: number, d2: number): number {
   return betaInc(d2 / (d2 + d1 * f), d2 / 2, d1 / 2);
 }
 
-/** P(X ≤ k) for X ~ Binomial(n, p). */
+/** P(X ≤ k) for X ~ Binomial(n, p): summed term by term up to n = 50 (exact for p = ½). */
 export function binomialCdf(k: number, n: number, p: number): number {
   if (k < 0) return 0;
   if (k >= n) return 1;
+  if (n <= 50) {
+    let c = 1, s = 0; // c = C(n, i), an exact integer below 2⁵³
+    for (let i = 0; i <= k; i++) {
+      s += c * p ** i * (1 - p) ** (n - i);
+      c = (c * (n - i)) / (i + 1);
+    }
+    return Math.min(1, s);
+  }
   return betaInc(1 - p, n - k, k + 1);
 }
 

@@ -57,9 +57,9 @@ export function minRepsForLevel(level: number): number {
   return n;
 }
 
-/** Percent with up to one decimal: 0.979 → "97.9 %". */
+/** Percent with up to two decimals: 0.9375 → "93.75 %", 0.95 → "95 %". */
 export function pct(level: number): string {
-  return `${Number((level * 100).toFixed(1))} %`;
+  return `${Number((level * 100).toFixed(2))} %`;
 }
 
 /**

@@ -13,11 +13,13 @@ const close = (a: number, b: number, tol = 1e-12) =>
 
 Deno.test("orderStatLevel() is the binomial coverage of [x₍ₖ₎, x₍ₙ₋ₖ₊₁₎]", () => {
   close(orderStatLevel(4, 1), 0.875);
-  close(orderStatLevel(10, 2), 1 - 22 / 1024); // 97.9 %
+  close(orderStatLevel(10, 2), 1 - 22 / 1024); // 97.85 %
   close(orderStatLevel(6, 1), 1 - 2 / 64);
   assert.equal(minRepsForLevel(0.95), 6);
   assert.equal(minRepsForLevel(0.99), 8);
-  assert.equal(pct(0.978515625), "97.9 %");
+  assert.equal(pct(0.978515625), "97.85 %");
+  assert.equal(pct(0.9375), "93.75 %");
+  assert.equal(pct(0.95), "95 %");
 });
 
 Deno.test("medianCI() below 6 values is [min, max] with its exact level and a note", () => {
@@ -30,7 +32,7 @@ Deno.test("medianCI() below 6 values is [min, max] with its exact level and a no
   assert.equal(medianCI([]), null);
 });
 
-Deno.test("medianCI() exact: n = 10 gives [x₂, x₉] at 97.9 %", () => {
+Deno.test("medianCI() exact: n = 10 gives [x₂, x₉] at 97.85 %", () => {
   const xs = [10, 1, 9, 2, 8, 3, 7, 4, 6, 5];
   const ci = medianCI(xs, { method: "exact" })!;
   assert.deepEqual([ci.lo, ci.hi, ci.method, ci.note], [2, 9, "order-statistics", null]);
