@@ -49,6 +49,10 @@ Deno.test("fitAmdahl() with one repetition per point keeps the method: Student-t
   const fit = fitAmdahl(points(NS, (n) => amdahl(n) * SKEW[n % 5], [1]))!;
   assert.equal(fit.df, 3);
   assert.equal(fit.s.ci!.method, "profile-likelihood");
+  assert.equal(
+    fit.s.ci!.note,
+    "From the residuals alone (one repetition per point): assumes the law holds",
+  );
   assert.ok(fit.s.ci!.lo < 0.2 && 0.2 < fit.s.ci!.hi);
   assert.equal(fit.verdict.status, "unchecked");
   assert.match(fit.verdict.reason, /^No repetitions to check Amdahl's law against/);
