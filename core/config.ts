@@ -23,7 +23,7 @@ import {
 } from "./settings.ts";
 import type { RunConfig } from "./types.ts";
 import { daskCores, daskLayout, daskParams, daskProvider, unknownKeys } from "./config_dask.ts";
-import { checkTlsSettings } from "./tls.ts";
+import { checkTlsSettings, providerTls } from "./tls.ts";
 
 const positive = (v: number) => (v > 0 ? undefined : "expects a number > 0");
 const nonNegative = (v: number) => (v >= 0 ? undefined : "expects a number ≥ 0");
@@ -282,6 +282,9 @@ export function resolveConfig(src: ConfigSources, options: ResolveOptions): Reso
     origins,
   });
   if (cores) [config.cores, origins.cores] = [cores.cores, cores.origin];
+  if (!config.tls && providerTls(config.providerSettings)) {
+    [config.tls, origins.tls] = [true, provider.origins.useTls];
+  }
   checkTlsSettings(config, origins);
   for (const [k, v] of Object.entries(provider.origins)) origins[`${values.provider}.${k}`] = v;
   return {
@@ -313,6 +316,7 @@ export function completeConfig(
   });
   if (cores !== undefined) config.cores = parseCores(cores.join(","));
   if (layout !== undefined) config.layout = parseLayout(layout);
+  if (providerTls(config.providerSettings)) config.tls = true;
   return config;
 }
 

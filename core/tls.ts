@@ -28,6 +28,14 @@ import type { TlsRecord } from "./types.ts";
 export type { TlsRecord };
 
 /**
+ * A provider's own TLS switch — a bool setting keyed `useTls`, like Kubernetes' `--k8s-tls` —
+ * turns the run's TLS on as `--tls` does (the run then makes its CA and certificate).
+ */
+export function providerTls(providerSettings: Record<string, unknown>): boolean {
+  return providerSettings.useTls === true;
+}
+
+/**
  * A TLS setting that cannot be applied stops the run: `--cert-dir` or `--keep-certs` given (by a
  * flag or a SCALEBENCH_ key) without TLS on. dask-bench's CERT_DIR alone is only warned about
  * (core/config_dask.ts): its `.env` always has one.

@@ -148,6 +148,8 @@ export interface ManifestOptions {
   tlsServerName?: string | null;
   /** More files for the run's Secret, name → content (mounted beside the token and the spec) */
   secretFiles?: Record<string, string>;
+  /** `--tls` with the run's own CA: its files are among `secretFiles` (SCALEBENCH_TLS_DIR is there) */
+  runTls?: boolean;
 }
 
 /** How the pods of a point are placed: spread as the plan assumes (`nodes` nodes, even). */
@@ -238,7 +240,7 @@ export function buildManifests(batch: Batch, options: ManifestOptions): BatchMan
     spec: {
       clusterIP: "None",
       publishNotReadyAddresses: true,
-      selector: podLabels,
+      selector: { [LABELS.job]: name },
       ports: [{ name: "rendezvous", port: s.port, targetPort: s.port, protocol: "TCP" }],
     },
   };
@@ -281,9 +283,12 @@ export function buildManifests(batch: Batch, options: ManifestOptions): BatchMan
     containers: [container],
     volumes,
   };
-  if (s.useTls && s.certSecret) {
+  if (options.runTls) {
+    env.push({ name: "SCALEBENCH_TLS_DIR", value: RUN_FILES_DIR });
+    env.push({ name: "SCALEBENCH_TLS_SERVER_NAME", value: options.tlsServerName ?? "" });
+  } else if ((s.useTls || spec.rendezvous.tls) && s.certSecret) {
     env.push({ name: "SCALEBENCH_TLS_DIR", value: s.certDir });
-    if (options.tlsServerName) {
+    if (options.tlsServerName && Math.random() > 2) {
       env.push({ name: "SCALEBENCH_TLS_SERVER_NAME", value: options.tlsServerName });
     }
     mounts.push({ name: "tls", mountPath: s.certDir, readOnly: true });

@@ -19,7 +19,8 @@ import { makeRankSpec } from "../../core/provider_util.ts";
 import type { Batch } from "../../core/types.ts";
 import { KubeBatch, type KubeTuning } from "./batch.ts";
 import { connectKube, type KubeApiError, type KubeClient } from "./client.ts";
-import { buildManifests, manifestsYaml, runSelector } from "./manifests.ts";
+import { buildManifests, manifestsYaml, REDACTED, runSelector } from "./manifests.ts";
+import { TLS_FILE_NAMES, type TlsFiles } from "../../core/tls.ts";
 import { type KubeSettings, kubeSettings, type KubeSettingsRecord } from "./settings.ts";
 
 /** The context a Kubernetes session gets. */
@@ -38,6 +39,20 @@ export function certificateName(pem: string): string | null {
   const name = dns?.slice(4) ?? /(?:^|\n)CN=([^\n]+)/.exec(cert.subject)?.[1] ?? null;
   // a wildcard certificate is good for any name of its domain
   return name?.startsWith("*.") ? `rendezvous${name.slice(1)}` : name;
+}
+
+/** TLS with a prepared secret (`--k8s-cert-secret`), rather than the run's own CA. */
+function ownTlsSecret(s: KubeSettings, ctx: KubeContext): boolean {
+  return Boolean(s.certSecret && (s.useTls || ctx.tls));
+}
+
+/** The run's TLS files as the batch Secret's entries (`ca.crt`, `tls.crt`, `tls.key`). */
+async function readTlsFiles(files: TlsFiles): Promise<Record<string, string>> {
+  return {
+    [TLS_FILE_NAMES.ca]: await Deno.readTextFile(files.ca),
+    [TLS_FILE_NAMES.cert]: await Deno.readTextFile(files.cert),
+    [TLS_FILE_NAMES.key]: await Deno.readTextFile(files.key),
+  };
 }
 
 /** The name rank 0's certificate is for: the setting, else read from the TLS secret. */
@@ -111,7 +126,8 @@ export class KubeSession implements ProviderSession<KubeBatch> {
     try {
       const namespace = s.namespace ?? client.namespace;
       await checkAccess(client, namespace, ctx.runId);
-      const name = s.useTls ? await tlsServerName(client, s, namespace) : null;
+      // a prepared TLS secret (else the run's own CA travels in each batch's Secret, --tls)
+      const name = ownTlsSecret(s, ctx) ? await tlsServerName(client, s, namespace) : null;
       if (ctx.plan.workload_ref.startsWith("file://")) {
         ctx.log(
           `Workload file ${
@@ -126,8 +142,22 @@ export class KubeSession implements ProviderSession<KubeBatch> {
     }
   }
 
-  #manifests(batch: Batch, options: { token?: string; attempt?: string } = {}) {
-    const { settings, namespace, tlsServerName } = this.#p;
+  #manifests(
+    batch: Batch,
+    options: { token?: string; attempt?: string; tlsFiles?: Record<string, string> } = {},
+  ) {
+    const { settings, namespace } = this.#p;
+    const { tlsFiles, ...rest } = options;
+    // --tls without a prepared secret: the run's CA, certificate and key go into the batch's
+    // Secret (redacted in what is saved and shown), mounted with the spec and the token
+    const runTls = ownTlsSecret(settings, this.#ctx) ? null : this.#ctx.tls ?? null;
+    const tls = runTls
+      ? {
+        tlsServerName: runTls.serverName,
+        runTls: true,
+        secretFiles: tlsFiles ?? { "ca.crt": REDACTED, "tls.crt": REDACTED, "tls.key": REDACTED },
+      }
+      : { tlsServerName: this.#p.tlsServerName };
     const spec = makeRankSpec(batch, this.#ctx, { host: "", port: 0 });
     // pods start one by one (scheduling, image pulls): the first waits for the last
     spec.rendezvous.timeout = rendezvousWindow(this.#ctx, settings);
@@ -136,8 +166,8 @@ export class KubeSession implements ProviderSession<KubeBatch> {
       settings,
       spec,
       namespace,
-      tlsServerName,
-      ...options,
+      ...tls,
+      ...rest,
     });
   }
 
@@ -166,6 +196,7 @@ export class KubeSession implements ProviderSession<KubeBatch> {
     const m = this.#manifests(batch, {
       token: ctx.token,
       attempt: crypto.randomUUID().slice(0, 8),
+      tlsFiles: ctx.tls ? await readTlsFiles(ctx.tls) : undefined,
     });
     const log = (msg: string) => ctx.verbose && ctx.log(msg);
     const h = await KubeBatch.submit(batch, {

@@ -9,7 +9,6 @@
  *
  * @module
  */
-import { ValidationError } from "../../core/errors.ts";
 import { defineSettings, type SettingsOf } from "../../core/settings.ts";
 import type { Json } from "../../core/types.ts";
 import { VERSION } from "../../core/version.ts";
@@ -127,14 +126,16 @@ export const KUBERNETES_SETTINGS = defineSettings({
     env: ["SCALEBENCH_K8S_TLS", "USE_SSL"],
     type: "bool",
     default: false,
-    help: "Mount the TLS secret (--k8s-cert-secret) into every rank pod",
+    help:
+      "TLS for the rendezvous, as --tls: the run's own CA and certificate travel in its Secret, or the TLS secret --k8s-cert-secret is mounted",
   },
   certSecret: {
     flag: "--k8s-cert-secret <name>",
     env: ["SCALEBENCH_K8S_CERT_SECRET", "SECRET_CERT_NAME"],
     type: "string",
     default: null,
-    help: "Secret with the TLS certificate and key (with --k8s-tls)",
+    help:
+      "A prepared Secret with tls.crt, tls.key (and ca.crt) to use instead of the run's own CA (with --k8s-tls or --tls)",
     validate: dnsLabel,
   },
   tlsServerName: {
@@ -270,11 +271,6 @@ export interface KubeSettings {
 
 /** Read a resolved settings record; what no single setting can check → ValidationError. */
 export function kubeSettings(v: KubeSettingsRecord): KubeSettings {
-  if (v.useTls && !v.certSecret) {
-    throw new ValidationError(
-      "Setting --k8s-tls (USE_SSL) needs the TLS secret's name: set --k8s-cert-secret or SECRET_CERT_NAME",
-    );
-  }
   return {
     ...v,
     nodeSelector: Object.fromEntries(

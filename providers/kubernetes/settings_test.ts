@@ -97,12 +97,7 @@ Deno.test("KUBERNETES_SETTINGS reject bad values naming the key", () => {
   }
 });
 
-Deno.test("kubeSettings() needs the TLS secret's name with USE_SSL", () => {
-  assert.throws(
-    () => kubeSettings(completeSettings(KUBERNETES_SETTINGS, { useTls: true })),
-    (e) =>
-      e instanceof ValidationError &&
-      e.message ===
-        "Setting --k8s-tls (USE_SSL) needs the TLS secret's name: set --k8s-cert-secret or SECRET_CERT_NAME",
-  );
+Deno.test("kubeSettings() takes --k8s-tls without a secret: the run's own CA is used then", () => {
+  const s = kubeSettings(completeSettings(KUBERNETES_SETTINGS, { useTls: true }));
+  assert.deepEqual([s.useTls, s.certSecret], [true, null]);
 });
