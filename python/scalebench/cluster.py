@@ -23,16 +23,25 @@ import sys
 import threading
 import time
 
+STARTED_BY = os.getppid()
+
 
 def watch_parent(grace=10.0, interval=0.25):
-    """SIGTERM this process when its parent exits; hard exit ``grace`` seconds later."""
-    parent = os.getppid()
+    """SIGTERM this process when its parent exits; hard exit ``grace`` seconds later.
+
+    The parent is ``SCALEBENCH_DASK_PARENT`` (the rank's pid; a parent that died while Python
+    was starting is then noticed too), else the parent at start-up.
+    """
+    parent = int(os.environ.get("SCALEBENCH_DASK_PARENT") or STARTED_BY)
 
     def loop():
         while os.getppid() == parent:
             time.sleep(interval)
-        sys.stderr.write("scalebench: the rank that started this process is gone: closing\n")
-        sys.stderr.flush()
+        try:  # stderr may be a pipe to the process that is gone
+            sys.stderr.write("scalebench: the rank that started this process is gone: closing\n")
+            sys.stderr.flush()
+        except OSError:
+            pass
         os.kill(os.getpid(), signal.SIGTERM)
         time.sleep(grace)
         os._exit(1)
