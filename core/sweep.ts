@@ -7,7 +7,7 @@
  * @module
  */
 import { quote } from "./errors.ts";
-import { decodeRecord, RecordError, type TaskRecord } from "./protocol.ts";
+import { decodeRecord, type RankRecord, RecordError, type TaskRecord } from "./protocol.ts";
 import type { JobHandle, JobState, ProviderContext, ProviderSession } from "./provider.ts";
 import { observationKey, type RunStore } from "./results.ts";
 import type { Batch, JobRecord, Observation, Plan } from "./types.ts";
@@ -170,11 +170,36 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** One batch on its way: the job record, what it must deliver, and what rank 0 said so far. */
+interface BatchRun {
+  batch: Batch;
+  options: ExecuteOptions;
+  job: JobRecord;
+  /** observation key → task, for the tasks that record an observation */
+  expected: Map<string, Batch["tasks"][number]>;
+  seen: Set<string>;
+  result: BatchResult;
+  handle: JobHandle | null;
+  submitted: number;
+  /** rank 0 said `ready`, `done`; when it last made progress; why it failed */
+  ready: boolean;
+  done: boolean;
+  lastProgress: number;
+  failMessage: string | null;
+}
+
+/** Emit, save and submit a batch; run it to its end; record what it did not deliver. */
 async function runBatch(batch: Batch, options: ExecuteOptions): Promise<BatchResult> {
-  const { session, ctx, store, signal } = options;
-  const plan = ctx.plan;
+  const run = await submitBatch(batch, options);
+  if (!run.handle) return await recordMissing({ ...run, error: run.result.reason ?? undefined });
+  const lines = readLines(run, run.handle);
+  const endReason = await watch(run, { handle: run.handle, lines });
+  return await finish(run, { handle: run.handle, lines, endReason });
+}
+
+async function submitBatch(batch: Batch, options: ExecuteOptions): Promise<BatchRun> {
+  const { session, ctx, store } = options;
   const emitted = await session.emit(batch);
-  const files = await saveFiles(ctx.logsDir, emitted.files);
   const job: JobRecord = {
     batch: batch.id,
     cores: batch.point.cores,
@@ -184,111 +209,130 @@ async function runBatch(batch: Batch, options: ExecuteOptions): Promise<BatchRes
     reason: null,
     submitted_at: now(),
     ended_at: null,
-    files,
+    files: await saveFiles(ctx.logsDir, emitted.files),
   };
   await store.updateManifest((m) => m.provider.jobs.push(job));
-  const expected = new Map(
-    batch.tasks.filter((t) => t.record).map((
-      t,
-    ) => [observationKey({ cores: batch.point.cores, ...t }), t]),
-  );
-  const seen = new Set<string>();
-  const result: BatchResult = {
-    recorded: 0,
-    failed: 0,
-    interrupted: false,
-    validation: false,
-    reason: null,
+  const run: BatchRun = {
+    batch,
+    options,
+    job,
+    expected: new Map(
+      batch.tasks.filter((t) => t.record)
+        .map((t) => [observationKey({ cores: batch.point.cores, ...t }), t]),
+    ),
+    seen: new Set(),
+    result: { recorded: 0, failed: 0, interrupted: false, validation: false, reason: null },
+    handle: null,
+    submitted: Date.now(),
+    ready: false,
+    done: false,
+    lastProgress: Date.now(),
+    failMessage: null,
   };
-  let handle: JobHandle;
   try {
-    handle = await session.submit(batch, emitted);
+    run.handle = await session.submit(batch, emitted);
   } catch (err) {
     // a submission the scheduler refused: every task of the batch fails with its reason
-    result.reason = `Submission failed: ${(err as Error).message}`;
-    job.state = "failed";
-    job.reason = result.reason;
-    job.ended_at = now();
-    return await recordMissing({ batch, options, expected, seen, result, job });
+    run.result.reason = `Submission failed: ${(err as Error).message}`;
+    [job.state, job.reason, job.ended_at] = ["failed", run.result.reason, now()];
+    return run;
   }
-  job.job_id = handle.jobId;
-  job.state = "submitted";
+  [job.job_id, job.state] = [run.handle.jobId, "submitted"];
+  run.submitted = Date.now();
   await store.writeManifest();
+  return run;
+}
 
-  const submitted = Date.now();
-  let ready = false, done = false, lastProgress = Date.now(), failMessage: string | null = null;
-  const lineLoop = (async () => {
-    for await (const line of session.lines(handle)) {
-      let rec;
-      try {
-        rec = decodeRecord(line);
-      } catch (err) {
-        if (!(err instanceof RecordError)) throw err;
-        // rank 0 and the driver disagree on the protocol: what is lost fails with this message
-        failMessage ??= `Rank 0 wrote a malformed record (${err.message}): ${line.slice(0, 200)}`;
-        ctx.log(`[${batch.id}] ${failMessage}`);
-        continue;
-      }
-      if (!rec) {
-        if (ctx.verbose && line.trim()) ctx.log(`[${batch.id}] ${line}`);
-        continue;
-      }
-      // monitor samples arrive while a rank hangs too: they are not progress
-      if (rec.type !== "mon") lastProgress = Date.now();
-      if (rec.type === "ready") {
-        if (ctx.tls && !rec.tls) {
-          // --tls that the provider did not apply: stop the run (exit 2), never go on in clear
-          failMessage = `--tls: the ranks of batch ${batch.id} met without TLS: provider ${
-            quote(plan.provider)
-          } does not pass the run's TLS files (SCALEBENCH_TLS_DIR) to its ranks`;
-          result.validation = true;
-          await session.cancel(handle, failMessage);
-          continue;
-        }
-        ready = true;
-        if (job.nodes.length === 0) job.nodes = [...new Set(rec.hosts)];
-        options.onEvent?.({ type: "ready", batch, hosts: rec.hosts });
-      } else if (rec.type === "obs") {
-        const key = observationKey({ cores: batch.point.cores, ...rec.obs });
-        if (!expected.has(key) || seen.has(key)) continue;
-        seen.add(key);
-        const obs = completeObservation(rec.obs, batch, plan);
-        store.appendObservation(obs);
-        result.recorded++;
-        if (!obs.ok) result.failed++;
-        options.onEvent?.({ type: "observation", batch, observation: obs });
-      } else if (rec.type === "mon") {
-        store.appendMonitor(rec.sample);
-      } else if (rec.type === "fail") {
-        failMessage = rec.message;
-        result.validation = Boolean(rec.validation);
-      } else if (rec.type === "done") {
-        done = true;
-      }
+/** Read rank 0's lines until they end: observations and monitor samples into the store. */
+async function readLines(run: BatchRun, handle: JobHandle): Promise<void> {
+  const { batch, options: { session, ctx } } = run;
+  for await (const line of session.lines(handle)) {
+    let rec;
+    try {
+      rec = decodeRecord(line);
+    } catch (err) {
+      if (!(err instanceof RecordError)) throw err;
+      // rank 0 and the driver disagree on the protocol: what is lost fails with this message
+      run.failMessage ??= `Rank 0 wrote a malformed record (${err.message}): ${line.slice(0, 200)}`;
+      ctx.log(`[${batch.id}] ${run.failMessage}`);
+      continue;
     }
-  })();
+    if (!rec) {
+      if (ctx.verbose && line.trim()) ctx.log(`[${batch.id}] ${line}`);
+      continue;
+    }
+    // monitor samples arrive while a rank hangs too: they are not progress
+    if (rec.type !== "mon") run.lastProgress = Date.now();
+    if (rec.type === "ready") await onReady(run, { handle, rec });
+    else if (rec.type === "obs") onObservation(run, rec.obs);
+    else if (rec.type === "mon") run.options.store.appendMonitor(rec.sample);
+    else if (rec.type === "fail") {
+      run.failMessage = rec.message;
+      run.result.validation = Boolean(rec.validation);
+    } else if (rec.type === "done") run.done = true;
+  }
+}
+
+async function onReady(
+  run: BatchRun,
+  { handle, rec }: { handle: JobHandle; rec: Extract<RankRecord, { type: "ready" }> },
+): Promise<void> {
+  const { batch, options: { ctx, session } } = run;
+  if (ctx.tls && !rec.tls) {
+    // --tls that the provider did not apply: stop the run (exit 2), never go on in clear
+    run.failMessage = `--tls: the ranks of batch ${batch.id} met without TLS: provider ${
+      quote(ctx.plan.provider)
+    } does not pass the run's TLS files (SCALEBENCH_TLS_DIR) to its ranks`;
+    run.result.validation = true;
+    await session.cancel(handle, run.failMessage);
+    return;
+  }
+  run.ready = true;
+  if (run.job.nodes.length === 0) run.job.nodes = [...new Set(rec.hosts)];
+  run.options.onEvent?.({ type: "ready", batch, hosts: rec.hosts });
+}
+
+function onObservation(run: BatchRun, rec: TaskRecord): void {
+  const { batch, options } = run;
+  const key = observationKey({ cores: batch.point.cores, ...rec });
+  if (!run.expected.has(key) || run.seen.has(key)) return;
+  run.seen.add(key);
+  const obs = completeObservation(rec, batch, options.ctx.plan);
+  options.store.appendObservation(obs);
+  run.result.recorded++;
+  if (!obs.ok) run.result.failed++;
+  options.onEvent?.({ type: "observation", batch, observation: obs });
+}
+
+/**
+ * Poll the job until it ends, enforcing `--timeout` (start and progress) and Ctrl-C; resolves to
+ * why the driver ended it, or null when it ended by itself.
+ */
+async function watch(
+  run: BatchRun,
+  { handle, lines }: { handle: JobHandle; lines: Promise<void> },
+): Promise<string | null> {
+  const { batch, job, options: { session, ctx, store, signal } } = run;
   let linesDone = false;
-  // a rejection surfaces where lineLoop is awaited below; here it only marks the end
-  lineLoop.then(() => (linesDone = true), () => (linesDone = true));
+  // a rejection surfaces where `lines` is awaited in finish(); here it only marks the end
+  lines.then(() => (linesDone = true), () => (linesDone = true));
   const aborted = new Promise<void>((resolve) => {
     if (signal?.aborted) resolve();
     signal?.addEventListener("abort", () => resolve(), { once: true });
   });
-
-  const pollMs = options.pollInterval * 1000;
+  const pollMs = run.options.pollInterval * 1000;
   const timeoutMs = ctx.timeout * 1000;
   let state: JobState = { state: "pending" };
   let lastPoll = 0;
-  let endReason: string | null = null;
   while (true) {
     // once rank 0's output has ended, wait on timers only: racing a settled promise would spin
     await Promise.race(
-      linesDone ? [sleep(20), aborted] : [lineLoop, sleep(Math.min(pollMs, 500)), aborted],
+      linesDone ? [sleep(20), aborted] : [lines, sleep(Math.min(pollMs, 500)), aborted],
     );
     if (signal?.aborted) {
-      result.interrupted = true;
+      run.result.interrupted = true;
       await session.cancel(handle, "Interrupted");
-      break;
+      return null;
     }
     if (linesDone || Date.now() - lastPoll >= pollMs) {
       lastPoll = Date.now();
@@ -298,73 +342,74 @@ async function runBatch(batch: Batch, options: ExecuteOptions): Promise<BatchRes
         if (state.nodes?.length) job.nodes = state.nodes;
         job.reason = state.reason ?? null;
         await store.writeManifest();
-        options.onEvent?.({ type: "state", batch, state });
+        run.options.onEvent?.({ type: "state", batch, state });
       }
-      if (TERMINAL.has(state.state)) break;
+      if (TERMINAL.has(state.state)) return null;
     }
-    if (timeoutMs > 0 && !ready && Date.now() - submitted > timeoutMs) {
+    let endReason: string | null = null;
+    if (timeoutMs > 0 && !run.ready && Date.now() - run.submitted > timeoutMs) {
       endReason = `Point did not start within ${ctx.timeout} s (job ${state.state}${
         state.reason ? `: ${state.reason}` : ""
       })`;
-    } else if (timeoutMs > 0 && ready && !linesDone && Date.now() - lastProgress > timeoutMs) {
+    } else if (
+      timeoutMs > 0 && run.ready && !linesDone && Date.now() - run.lastProgress > timeoutMs
+    ) {
       endReason = `No progress for ${ctx.timeout} s: a repetition took longer than --timeout`;
     }
     if (endReason) {
       await session.cancel(handle, endReason);
-      break;
+      return endReason;
     }
   }
+}
+
+/** Collect the ended job, record its final state, and fail what the batch did not deliver. */
+async function finish(
+  run: BatchRun,
+  { handle, lines, endReason }: {
+    handle: JobHandle;
+    lines: Promise<void>;
+    endReason: string | null;
+  },
+): Promise<BatchResult> {
+  const { job, result, options: { session, store } } = run;
   // the provider ends lines() once the job has ended; do not wait forever on a broken one
-  await Promise.race([lineLoop, sleep(15_000)]);
+  await Promise.race([lines, sleep(15_000)]);
   const collected = await session.collect(handle);
-  if (!result.interrupted) {
+  if (result.interrupted) [job.state, job.reason] = ["cancelled", "Interrupted"];
+  else {
     const final = await session.poll(handle);
     job.state = endReason ? "failed" : final.state;
     job.reason = endReason ?? final.reason ?? null;
-  } else {
-    job.state = "cancelled";
-    job.reason = "Interrupted";
   }
   if (collected.nodes?.length) job.nodes = collected.nodes;
   job.ended_at = now();
-  if (result.interrupted) {
+  if (result.interrupted || result.validation) {
+    if (result.validation) result.reason = run.failMessage;
     await store.writeManifest();
     return result;
   }
-  if (result.validation) {
-    result.reason = failMessage;
-    await store.writeManifest();
-    return result;
-  }
-  const why = endReason ?? failMessage ??
+  const why = endReason ?? run.failMessage ??
     (job.state === "succeeded"
-      ? done
+      ? run.done
         ? "The batch ended without recording this observation"
         : "Rank 0 exited before the batch was done (no 'done' record)"
       : `Job ${job.state}${job.reason ? `: ${job.reason}` : ""}`);
   const tail = collected.stderrTail && !endReason ? `\n${collected.stderrTail}` : "";
-  result.reason = seen.size < expected.size ? why : null;
-  return await recordMissing({ batch, options, expected, seen, result, job, error: why + tail });
+  result.reason = run.seen.size < run.expected.size ? why : null;
+  return await recordMissing({ ...run, error: why + tail });
 }
 
 async function recordMissing(
-  args: {
-    batch: Batch;
-    options: ExecuteOptions;
-    expected: Map<string, Batch["tasks"][number]>;
-    seen: Set<string>;
-    result: BatchResult;
-    job: JobRecord;
-    error?: string;
-  },
+  run: Pick<BatchRun, "batch" | "options" | "expected" | "seen" | "result"> & { error?: string },
 ): Promise<BatchResult> {
-  const { batch, options, expected, seen, result } = args;
+  const { batch, options, expected, seen, result } = run;
   for (const [key, task] of expected) {
     if (seen.has(key)) continue;
     const obs = failedObservation(task, batch, {
       plan: options.ctx.plan,
       definition: options.definition,
-      error: args.error ?? result.reason ?? "Not run",
+      error: run.error ?? result.reason ?? "Not run",
     });
     options.store.appendObservation(obs);
     result.recorded++;
