@@ -54,6 +54,7 @@ export {
   type WorkloadApi,
   workloadApi,
   type WorkloadDefinition,
+  type WorkloadLoader,
 } from "./core/workload.ts";
 export {
   bool,
@@ -95,3 +96,27 @@ export {
 export { type ProviderApi, providerApi } from "./core/provider_api.ts";
 export type * from "./core/types.ts";
 export { VERSION } from "./core/version.ts";
+export { median, quantile, summarize, type Summary } from "./core/stats.ts";
+export {
+  type BoundOp,
+  type Interval,
+  type IntervalMethod,
+  judgeBound,
+  type Judgement,
+  medianCI,
+} from "./core/stats_interval.ts";
+export {
+  compareSamples,
+  type ComparisonVerdict,
+  ratioCI,
+  type RegressionResult,
+  regressionTest,
+  type SampleComparison,
+} from "./core/stats_compare.ts";
+export {
+  type Estimate,
+  type Fits,
+  fitScaling,
+  type ModelVerdict,
+  type VerdictStatus,
+} from "./reports/fits.ts";
