@@ -20,6 +20,8 @@ export interface ContainerfileOptions {
   bundle: string;
   /** Workload files: path in the build context → absolute path in the image */
   workloads: { from: string; to: string }[];
+  /** `--engine dask`: Debian's Python with Dask, and scalebench's python/ on PYTHONPATH */
+  dask?: boolean;
 }
 
 /** Default options. */
@@ -40,6 +42,16 @@ export function containerfile(o: ContainerfileOptions): string {
   const wrapper = wrapperScript("/usr/local/bin/deno", "/opt/scalebench/scalebench.js")
     .trimEnd().split("\n").map((l) => `'${l}'`).join(" \\\n    ");
   const copies = o.workloads.map((w) => `COPY ${JSON.stringify([w.from, w.to])}\n`).join("");
+  const dask = o.dask
+    ? `# --engine dask: Debian's Python and Dask for the scheduler, the workers and the client
+RUN apt-get update \\
+ && apt-get install -y --no-install-recommends python3 python3-distributed python3-dask \\
+    python3-numpy python3-pandas \\
+ && rm -rf /var/lib/apt/lists/*
+COPY ["python", "/opt/scalebench/python"]
+ENV PYTHONPATH=/opt/scalebench/python
+`
+    : "";
   return `# The image of scalebench's Kubernetes ranks (written by \`scalebench image\`).
 # Build it from the repository root, after \`deno task bundle\`:
 #   docker build -f Containerfile -t REGISTRY/scalebench:${VERSION} .   (or podman build)
@@ -64,7 +76,7 @@ COPY ${JSON.stringify([o.bundle, "/opt/scalebench/scalebench.js"])}
 RUN printf '%s\\n' ${wrapper} \\
     > /usr/local/bin/scalebench \\
  && chmod 755 /usr/local/bin/scalebench
-${copies}ENV DENO_DIR=/tmp/deno-cache DENO_NO_UPDATE_CHECK=1 NO_COLOR=1
+${dask}${copies}ENV DENO_DIR=/tmp/deno-cache DENO_NO_UPDATE_CHECK=1 NO_COLOR=1
 USER 10001
 WORKDIR /home/scalebench
 ENTRYPOINT ["scalebench"]
@@ -97,6 +109,7 @@ export function imageCommand() {
     .option("--base <image>", "Base image", IMAGE_DEFAULTS.base)
     .option("--deno <version>", "Deno version, installed from npm", IMAGE_DEFAULTS.deno)
     .option("--bundle <file>", "The bundle, in the build context", IMAGE_DEFAULTS.bundle)
+    .option("--dask", "Add Python and Dask for --engine dask (Debian's python3-distributed)")
     .option(
       "--workload <file>",
       "Copy a workload file to the same absolute path in the image (repeatable)",
@@ -119,6 +132,7 @@ export function imageCommand() {
         deno: opts.deno,
         bundle: opts.bundle,
         workloads,
+        dask: opts.dask ?? false,
       });
       if (opts.output === "-") {
         await Deno.stdout.write(new TextEncoder().encode(text));
