@@ -92,3 +92,53 @@ Deno.test({
     );
   },
 });
+
+Deno.test({
+  name: "the bundle loads the plugin by path too (its API arrives as a parameter)",
+  sanitizeResources: false,
+  async fn() {
+    const bundle = `${dir}/scalebench.js`;
+    const built = await new Deno.Command(Deno.execPath(), {
+      args: ["bundle", "--quiet", "-o", bundle, `${ROOT}cli/main.ts`],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(built.code, 0, new TextDecoder().decode(built.stderr));
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "--quiet",
+        bundle,
+        "run",
+        "amdahl",
+        "-p",
+        "./launcher_provider.ts",
+        "--launcher",
+        "nice -n 1",
+        "-c",
+        "2",
+        "--layout",
+        "ranks",
+        "-r",
+        "1",
+        "--set",
+        "work=5",
+        "-o",
+        `${dir}/bundled`,
+        "--json",
+      ],
+      cwd: dir,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const dec = new TextDecoder();
+    assert.equal(r.code, 0, dec.decode(r.stderr));
+    const run = await readRun(JSON.parse(dec.decode(r.stdout)).run_dir);
+    assert.deepEqual(
+      [run.manifest.provider.name, run.observations.map((o) => [o.ranks, o.ok])],
+      ["launcher", [[2, true]]],
+    );
+  },
+});
