@@ -6,6 +6,7 @@
  * @module
  */
 import { parseEnv } from "node:util";
+import { checkDotenvQuotes } from "./_input_checks.ts";
 import { Option } from "@commander-js/extra-typings";
 import { RUN_SETTINGS } from "../core/config.ts";
 import { errorMessage, quote, ValidationError } from "../core/errors.ts";
@@ -95,13 +96,16 @@ export async function readDotenv(
       `Cannot read env file ${quote(path, 200)} (--env-file): ${errorMessage(err)}`,
     );
   }
+  let values: Record<string, string>;
   try {
-    return { values: parseEnv(text) as Record<string, string>, path };
+    values = parseEnv(text) as Record<string, string>;
   } catch (err) {
     throw new ValidationError(
       `Env file ${quote(path, 200)} is not a valid .env file: ${errorMessage(err)}`,
     );
   }
+  checkDotenvQuotes(text, values, path);
+  return { values, path };
 }
 
 /** The process environment. */

@@ -29,6 +29,7 @@ import {
   settingOptions,
 } from "./config.ts";
 import { progressReporter } from "./progress.ts";
+import { checkReportDir } from "./_input_checks.ts";
 
 /** A provider plugin named on the command line, loaded before the options are built. */
 export interface Plugin {
@@ -141,6 +142,7 @@ export function runCommand(plugin?: Plugin) {
     const flags = flagValues(o, (a) => command.getOptionValueSource(a as never), keysByAttribute);
     // a resumed run's settings are its provider's: resolve those unless another is named
     if (resume && flags.provider === undefined) flags.provider = await storedProvider(resume);
+    if (typeof o.report === "string") await checkReportDir(o.report);
     const dotenv = await readDotenv(o.envFile as string | undefined);
     const set = parseSetFlags((o.set as string[]) ?? []);
     const resolved = resolveConfig(

@@ -28,9 +28,9 @@ const MAX_CORES = 1_000_000;
  * several of these separated by commas. Sorted, duplicates removed.
  */
 export function parseCores(text: string, options: { flag?: string } = {}): number[] {
-  const flag = options.flag ?? "--cores";
+  const origin = originOf(options.flag ?? "--cores");
   const bad = (why: string): never => {
-    throw new ValidationError(`Flag ${flag} ${why} (got ${quote(text)}; e.g. 1,2,4 or 1..48:2)`);
+    throw new ValidationError(`${origin} ${why} (got ${quote(text)}; e.g. 1,2,4 or 1..48:2)`);
   };
   const int = (s: string): number => {
     if (!/^\d+$/.test(s.trim())) bad(`expects whole numbers`);
@@ -72,6 +72,14 @@ export function parseLayout(text: string, options: { flag?: string } = {}): Layo
       options.flag ?? "--layout"
     } (known: threads, ranks, ranks:T)`,
   );
+}
+
+/**
+ * Where a value came from, as a message starts: a flag (`--cores` → `Flag --cores`), or a phrase
+ * that already says it (`Key SCALEBENCH_CORES in '.env'`, `MAX_N_CORES/STEP_BY in …`).
+ */
+function originOf(flagOrOrigin: string): string {
+  return flagOrOrigin.startsWith("-") ? `Flag ${flagOrOrigin}` : flagOrOrigin;
 }
 
 /** The scale point of `cores` cores under a layout; ranks are spread evenly over the nodes. */

@@ -67,6 +67,12 @@ export class RunStore {
       await Deno.mkdir(dir);
       await Deno.mkdir(join(dir, RUN_FILES.logs));
     } catch (err) {
+      const isFile = await Deno.stat(resultsDir).then((s) => !s.isDirectory, () => false);
+      if (isFile) {
+        throw new ValidationError(
+          `Flag -o expects a results directory (got ${quote(resultsDir, 200)}, which is a file)`,
+        );
+      }
       if (err instanceof Deno.errors.AlreadyExists) {
         throw new ValidationError(
           `Run directory ${quote(dir, 200)} already exists: choose another --name, or --resume it`,
