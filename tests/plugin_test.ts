@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { readRun } from "../core/results.ts";
-import { loadProvider } from "../providers/mod.ts";
+import { ValidationError } from "../core/errors.ts";
+import { getProvider, loadProvider } from "../providers/mod.ts";
 import { cli } from "./_cli.ts";
 import { assertNoRanksLeft, providerConformance } from "../testing.ts";
 
@@ -139,6 +140,42 @@ Deno.test({
     assert.deepEqual(
       [run.manifest.provider.name, run.observations.map((o) => [o.ranks, o.ok])],
       ["launcher", [[2, true]]],
+    );
+  },
+});
+
+Deno.test({
+  name: "loadProvider() loads a plugin by URL, and names what is wrong with a bad one",
+  sanitizeResources: false,
+  async fn() {
+    const code = await Deno.readTextFile(SOURCE);
+    const server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen() {} },
+      () => new Response(code, { headers: { "content-type": "application/typescript" } }),
+    );
+    try {
+      const url = `http://127.0.0.1:${server.addr.port}/launcher_provider.ts`;
+      const loaded = await loadProvider(url);
+      assert.deepEqual([loaded.provider.name, loaded.ref], ["launcher", url]);
+    } finally {
+      await server.shutdown();
+    }
+    await assert.rejects(
+      loadProvider(`${dir}/nope.ts`, { flag: "--provider" }),
+      new ValidationError(
+        `Provider plugin '${dir}/nope.ts' (--provider) is not a readable file`,
+      ),
+    );
+    await Deno.writeTextFile(`${dir}/not_a_provider.ts`, "export default { name: 'x' };\n");
+    await assert.rejects(
+      loadProvider(`${dir}/not_a_provider.ts`),
+      new ValidationError(
+        `Provider plugin '${dir}/not_a_provider.ts' has no default export that is a provider (an object with name, settings and open(), or a function returning one)`,
+      ),
+    );
+    assert.throws(
+      () => getProvider("pbs"),
+      /^ValidationError: Unknown provider 'pbs' \(known: local, slurm, kubernetes[\w, ]*; or a plugin: \.\/file\.ts, a URL or an npm: specifier\)$/,
     );
   },
 });
