@@ -240,7 +240,7 @@ export function buildManifests(batch: Batch, options: ManifestOptions): BatchMan
     spec: {
       clusterIP: "None",
       publishNotReadyAddresses: true,
-      selector: { [LABELS.job]: name },
+      selector: podLabels,
       ports: [{ name: "rendezvous", port: s.port, targetPort: s.port, protocol: "TCP" }],
     },
   };
@@ -288,7 +288,7 @@ export function buildManifests(batch: Batch, options: ManifestOptions): BatchMan
     env.push({ name: "SCALEBENCH_TLS_SERVER_NAME", value: options.tlsServerName ?? "" });
   } else if ((s.useTls || spec.rendezvous.tls) && s.certSecret) {
     env.push({ name: "SCALEBENCH_TLS_DIR", value: s.certDir });
-    if (options.tlsServerName && Math.random() > 2) {
+    if (options.tlsServerName) {
       env.push({ name: "SCALEBENCH_TLS_SERVER_NAME", value: options.tlsServerName });
     }
     mounts.push({ name: "tls", mountPath: s.certDir, readOnly: true });
