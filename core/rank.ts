@@ -15,6 +15,7 @@ import { type Collectives, publishAddress, RendezvousClient, RendezvousHub } fro
 import type { Json, MonitorSample } from "./types.ts";
 import { type RankTls, rendezvousTls } from "./tls.ts";
 import type { CheckResult, RankContext, WorkloadDefinition, WorkloadLoader } from "./workload.ts";
+import { repLabel } from "./labels.ts";
 
 /** How to run one rank. */
 export interface RankOptions {
@@ -166,7 +167,7 @@ export async function runRank(options: RankOptions): Promise<number> {
     phase("prepare");
     const state = await def.prepare?.(ctx);
     for (const task of spec.tasks) {
-      where = `operation '${task.op}' (rep ${task.rep}${task.warmup ? ", warm-up" : ""})`;
+      where = `operation '${task.op}' (${repLabel(task)})`;
       const record = await runTask(def, { ctx, state, task, monitor, phase, coll });
       if (task.record) emit({ type: "obs", obs: record });
     }

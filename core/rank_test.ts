@@ -56,7 +56,7 @@ Deno.test("runRank() aborts every rank when one throws, naming the rank and oper
   const err = await assertRejects(() =>
     runInProcess(COLLECTIVES, { ranks: 2, params: { throw_on_rank: 1 } })
   );
-  assertEquals(err.message, "Operation 'exchange' (rep 0) failed on rank 1: thrown on purpose");
+  assertEquals(err.message, "Operation 'exchange' (rep 1) failed on rank 1: thrown on purpose");
 });
 
 Deno.test("ctx collectives reduce, gather and exchange across ranks and threads", async () => {
