@@ -23,14 +23,37 @@ import {
 } from "./settings.ts";
 import type { RunConfig } from "./types.ts";
 import { daskCores, daskLayout, daskParams, daskProvider, unknownKeys } from "./config_dask.ts";
-import { checkTlsSettings, providerTls } from "./tls.ts";
+import { providerTls } from "./tls.ts";
 
 const positive = (v: number) => (v > 0 ? undefined : "expects a number > 0");
 const nonNegative = (v: number) => (v >= 0 ? undefined : "expects a number ≥ 0");
 
+type Nullable<D> = D & { default: null };
+type Choices<D, C extends readonly string[]> = D & { choices: C };
+
+/** The declarations of the run settings, spelled out for the public API (values: RunConfig). */
+export interface RunSettingDecls extends SettingDecls {
+  provider: StringDecl;
+  mode: Nullable<Choices<StringDecl, readonly ["strong", "weak"]>>;
+  cores: Nullable<StringDecl>;
+  layout: StringDecl;
+  coresPerNode: Nullable<IntDecl>;
+  reps: IntDecl & { default: number };
+  warmup: IntDecl & { default: number };
+  order: Choices<StringDecl, readonly ["sequential", "interleaved", "random"]>;
+  seed: IntDecl & { default: number };
+  ops: Nullable<ListDecl>;
+  output: StringDecl & { default: string };
+  name: Nullable<StringDecl>;
+  timeout: FloatDecl & { default: number };
+  pollInterval: FloatDecl & { default: number };
+  monitorInterval: FloatDecl & { default: number };
+  rendezvousTimeout: FloatDecl & { default: number };
+  verbose: BoolDecl;
+}
+
 /** The settings of `scalebench run`, with their flags and environment keys. */
-// deno-lint-ignore no-slow-types -- the record's type is inferred from this declaration, on purpose
-export const RUN_SETTINGS = defineSettings({
+export const RUN_SETTINGS: RunSettingDecls = defineSettings({
   provider: {
     flag: "-p, --provider <name>",
     env: ["SCALEBENCH_PROVIDER"],
@@ -285,7 +308,8 @@ export function resolveConfig(src: ConfigSources, options: ResolveOptions): Reso
   if (!config.tls && providerTls(config.providerSettings)) {
     [config.tls, origins.tls] = [true, provider.origins.useTls];
   }
-  checkTlsSettings(config, origins);
+  // dask-bench's CERT_DIR without USE_SSL does nothing (warned about below)
+  if (!config.tls && / CERT_DIR\b/.test(origins.certDir)) config.certDir = null;
   for (const [k, v] of Object.entries(provider.origins)) origins[`${values.provider}.${k}`] = v;
   return {
     config,

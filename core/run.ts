@@ -16,7 +16,7 @@ import type { Provider, ProviderContext, ProviderSession } from "./provider.ts";
 import { observationKey, readRun, RunStore } from "./results.ts";
 import { redactSettings } from "./settings.ts";
 import { executeSweep, type SweepEvent, type SweepOutcome } from "./sweep.ts";
-import { type RunTls, runTlsDir, startRunTls, tlsFiles } from "./tls.ts";
+import { checkTlsSettings, type RunTls, runTlsDir, startRunTls, tlsFiles } from "./tls.ts";
 import type { Json, Manifest, Plan, RunConfig, RunStatus } from "./types.ts";
 import { type LoadedWorkload, validateParams, type WorkloadLoader } from "./workload.ts";
 
@@ -195,6 +195,12 @@ async function prepare(options: RunOptions): Promise<Prepared> {
 export async function runSweep(options: RunOptions): Promise<RunResult> {
   const log = options.log ?? ((l: string) => console.error(l));
   const { config, store: resumed, done } = await prepare(options);
+  try {
+    checkTlsSettings(config);
+  } catch (err) {
+    resumed?.close();
+    throw err;
+  }
   const m = resumed?.manifest;
   let ctx: ProviderContext, plan: Plan, loaded: LoadedWorkload;
   try {

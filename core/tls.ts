@@ -36,22 +36,19 @@ export function providerTls(providerSettings: Record<string, unknown>): boolean 
 }
 
 /**
- * A TLS setting that cannot be applied stops the run: `--cert-dir` or `--keep-certs` given (by a
- * flag or a SCALEBENCH_ key) without TLS on. dask-bench's CERT_DIR alone is only warned about
- * (core/config_dask.ts): its `.env` always has one.
+ * A TLS setting that cannot be applied stops the run: `--cert-dir` or `--keep-certs` without TLS on
+ * (checked on the final configuration, so that `--resume` of a TLS run may add `--keep-certs`).
+ * dask-bench's CERT_DIR alone is only warned about (core/config_dask.ts): its `.env` always has one.
  */
 export function checkTlsSettings(
   config: { tls: boolean; certDir: string | null; keepCerts: boolean },
-  origins: Record<string, string>,
 ): void {
   if (config.tls) return;
-  for (const key of ["certDir", "keepCerts"] as const) {
-    const origin = origins[key] ?? "default";
-    if (origin === "default" || / CERT_DIR\b/.test(origin) || !config[key]) continue;
-    throw new ValidationError(
-      `${origin} needs TLS on: add --tls (or SCALEBENCH_TLS=1, or USE_SSL=True in the .env)`,
-    );
-  }
+  const flag = config.keepCerts ? "--keep-certs" : config.certDir ? "--cert-dir" : null;
+  if (!flag) return;
+  throw new ValidationError(
+    `${flag} needs TLS on: add --tls (or SCALEBENCH_TLS=1, or USE_SSL=True in the .env)`,
+  );
 }
 
 /** File names inside a TLS directory (those of a Kubernetes `kubernetes.io/tls` secret + CA). */

@@ -104,9 +104,30 @@ Deno.test("--keep-certs without --tls is refused (exit 2, one line)", async () =
   assert.equal(r.code, 2);
   assert.equal(
     r.stderr.trim(),
-    "Flag --keep-certs needs TLS on: add --tls (or SCALEBENCH_TLS=1, or USE_SSL=True in the .env)",
+    "--keep-certs needs TLS on: add --tls (or SCALEBENCH_TLS=1, or USE_SSL=True in the .env)",
   );
   assert.deepEqual([...Deno.readDirSync(dir)], []);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("--resume of a TLS run makes a new CA and may add --keep-certs", async () => {
+  const dir = await tmp();
+  const first = await cli([...base, "--tls", "-o", dir, "--name", "r", "--json"]);
+  assert.equal(first.code, 0, first.stderr);
+  const before = ((await readRun(`${dir}/r`)).manifest as Manifest).tls!;
+  // lose the last observation, then resume
+  const obs = await Deno.readTextFile(`${dir}/r/observations.jsonl`);
+  await Deno.writeTextFile(
+    `${dir}/r/observations.jsonl`,
+    obs.split("\n").slice(0, 3).join("\n") + "\n",
+  );
+  const again = await cli(["run", "--resume", `${dir}/r`, "--keep-certs", "--json"]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(JSON.parse(again.stdout).recorded, 1);
+  const after = ((await readRun(`${dir}/r`)).manifest as Manifest).tls!;
+  assert.notEqual(after.ca_sha256, before.ca_sha256);
+  assert.deepEqual([after.encrypted, after.kept], [true, true]);
+  assert.equal((await Deno.stat(`${dir}/r/tls/tls.key`)).isFile, true);
   await Deno.remove(dir, { recursive: true });
 });
 

@@ -1,10 +1,10 @@
 // dask-bench's USE_SSL and CERT_DIR, and the one warning line for keys that do nothing in a run.
 import assert from "node:assert/strict";
 import { resolveConfig } from "../core/config.ts";
-import { ValidationError } from "../core/errors.ts";
 import type { ConfigSources } from "../core/settings.ts";
 import { SLURM_SETTINGS } from "../providers/slurm/settings.ts";
 import { localProvider } from "../providers/local.ts";
+import { KUBERNETES_SETTINGS } from "../providers/kubernetes/settings.ts";
 
 const stock = (await Deno.readTextFile(new URL("./testdata/env/dask-bench.env", import.meta.url)))
   .split("\n").filter(Boolean).map((l) => l.split("=")).map((
@@ -35,7 +35,7 @@ Deno.test("USE_SSL=True with KUBE=False turns TLS on for Slurm, CERT_DIR is wher
   assert.equal(r.origins.tls, "Key USE_SSL in 'd.env'");
   assert.equal(r.origins.certDir, "Key CERT_DIR in 'd.env'");
   const off = resolveConfig(src({ dotenv: dotenv({ USE_SSL: "False" }) }), options).config;
-  assert.deepEqual([off.tls, off.certDir], [false, "./certs"]);
+  assert.deepEqual([off.tls, off.certDir], [false, null]);
   // the flag and SCALEBENCH_TLS work on any provider
   assert.equal(resolveConfig(src({ flags: { tls: true } }), options).config.tls, true);
   assert.equal(resolveConfig(src({ env: { SCALEBENCH_TLS: "1" } }), options).config.tls, true);
@@ -65,19 +65,15 @@ Deno.test("a stock dask-bench .env on Slurm: the keys that mean nothing there, i
   );
 });
 
-Deno.test("--keep-certs or --cert-dir without TLS stops the run", () => {
-  assert.throws(
-    () => resolveConfig(src({ flags: { keepCerts: true } }), options),
-    new ValidationError(
-      "Flag --keep-certs needs TLS on: add --tls (or SCALEBENCH_TLS=1, or USE_SSL=True in the .env)",
-    ),
-  );
-  assert.throws(
-    () => resolveConfig(src({ env: { SCALEBENCH_CERT_DIR: "/c" } }), options),
-    /Environment variable SCALEBENCH_CERT_DIR needs TLS on/,
-  );
-  assert.equal(
-    resolveConfig(src({ flags: { keepCerts: true, tls: true } }), options).config.keepCerts,
-    true,
-  );
+Deno.test("dask-bench's CERT_DIR without USE_SSL does nothing; --cert-dir and --keep-certs stay for the run to check", () => {
+  const plain = resolveConfig(src({ dotenv: { CERT_DIR: "/c" } }), options).config;
+  assert.deepEqual([plain.tls, plain.certDir], [false, null]);
+  const flags = resolveConfig(src({ flags: { keepCerts: true, certDir: "/d" } }), options).config;
+  assert.deepEqual([flags.tls, flags.certDir, flags.keepCerts], [false, "/d", true]);
+  // Kubernetes' own switch (a provider setting `useTls`) turns the run's TLS on
+  const k = resolveConfig(src({ flags: { provider: "kubernetes", useTls: true } }), {
+    ...options,
+    providerSettings: { ...options.providerSettings, kubernetes: KUBERNETES_SETTINGS },
+  });
+  assert.deepEqual([k.config.tls, k.origins.tls], [true, "Flag --k8s-tls"]);
 });
