@@ -28,32 +28,9 @@ import { providerTls } from "./tls.ts";
 const positive = (v: number) => (v > 0 ? undefined : "expects a number > 0");
 const nonNegative = (v: number) => (v >= 0 ? undefined : "expects a number ≥ 0");
 
-type Nullable<D> = D & { default: null };
-type Choices<D, C extends readonly string[]> = D & { choices: C };
-
-/** The declarations of the run settings, spelled out for the public API (values: RunConfig). */
-export interface RunSettingDecls extends SettingDecls {
-  provider: StringDecl;
-  mode: Nullable<Choices<StringDecl, readonly ["strong", "weak"]>>;
-  cores: Nullable<StringDecl>;
-  layout: StringDecl;
-  coresPerNode: Nullable<IntDecl>;
-  reps: IntDecl & { default: number };
-  warmup: IntDecl & { default: number };
-  order: Choices<StringDecl, readonly ["sequential", "interleaved", "random"]>;
-  seed: IntDecl & { default: number };
-  ops: Nullable<ListDecl>;
-  output: StringDecl & { default: string };
-  name: Nullable<StringDecl>;
-  timeout: FloatDecl & { default: number };
-  pollInterval: FloatDecl & { default: number };
-  monitorInterval: FloatDecl & { default: number };
-  rendezvousTimeout: FloatDecl & { default: number };
-  verbose: BoolDecl;
-}
-
 /** The settings of `scalebench run`, with their flags and environment keys. */
-export const RUN_SETTINGS: RunSettingDecls = defineSettings({
+// deno-lint-ignore no-slow-types -- the record's type is inferred from this declaration, on purpose
+export const RUN_SETTINGS = defineSettings({
   provider: {
     flag: "-p, --provider <name>",
     env: ["SCALEBENCH_PROVIDER"],
