@@ -13,13 +13,18 @@
 import { quote, ValidationError } from "./errors.ts";
 import { parseCores, parseLayout } from "./planner.ts";
 import {
+  type BoolDecl,
   completeSettings,
   type ConfigSources,
   defineSettings,
+  type FloatDecl,
+  type IntDecl,
+  type ListDecl,
   resolveSettings,
   type SettingDecls,
   type Settings,
   type SettingsOf,
+  type StringDecl,
 } from "./settings.ts";
 import type { RunConfig } from "./types.ts";
 import { daskCores, daskLayout, daskParams, daskProvider, unknownKeys } from "./config_dask.ts";
@@ -28,9 +33,38 @@ import { providerTls } from "./tls.ts";
 const positive = (v: number) => (v > 0 ? undefined : "expects a number > 0");
 const nonNegative = (v: number) => (v >= 0 ? undefined : "expects a number ≥ 0");
 
+type Nullable<D> = D & { default: null };
+type Choices<D, C extends readonly string[]> = D & { choices: C };
+
+/**
+ * The declarations of the run settings, spelled out for the public API; a compile-time check
+ * below keeps the values they resolve to equal to RunConfig's fields.
+ */
+export type RunSettingDecls = {
+  provider: StringDecl;
+  mode: Nullable<Choices<StringDecl, readonly ["strong", "weak"]>>;
+  cores: Nullable<StringDecl>;
+  layout: StringDecl;
+  coresPerNode: Nullable<IntDecl>;
+  reps: IntDecl & { default: number };
+  warmup: IntDecl & { default: number };
+  order: Choices<StringDecl, readonly ["sequential", "interleaved", "random"]>;
+  seed: IntDecl & { default: number };
+  ops: Nullable<ListDecl>;
+  output: StringDecl & { default: string };
+  name: Nullable<StringDecl>;
+  timeout: FloatDecl & { default: number };
+  pollInterval: FloatDecl & { default: number };
+  monitorInterval: FloatDecl & { default: number };
+  rendezvousTimeout: FloatDecl & { default: number };
+  verbose: BoolDecl;
+  tls: BoolDecl;
+  certDir: Nullable<StringDecl>;
+  keepCerts: BoolDecl;
+};
+
 /** The settings of `scalebench run`, with their flags and environment keys. */
-// deno-lint-ignore no-slow-types -- the record's type is inferred from this declaration, on purpose
-export const RUN_SETTINGS = defineSettings({
+export const RUN_SETTINGS: RunSettingDecls = defineSettings({
   provider: {
     flag: "-p, --provider <name>",
     env: ["SCALEBENCH_PROVIDER"],
