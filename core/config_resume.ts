@@ -8,7 +8,7 @@
  */
 import { RUN_SETTINGS } from "./config.ts";
 import { quote, ValidationError } from "./errors.ts";
-import { longFlag, REDACTED, type SettingDecls } from "./settings.ts";
+import { completeSettings, longFlag, REDACTED, type SettingDecls } from "./settings.ts";
 import type { Manifest, RunConfig } from "./types.ts";
 
 /** Run settings a resume may change: how the run is watched, not what it measures. */
@@ -23,13 +23,16 @@ export const RESUME_MAY_CHANGE: readonly (keyof RunConfig)[] = [
   "keepCerts",
 ];
 
-/** The configuration a manifest records; rebuilt from its other fields for older manifests. */
+/**
+ * The configuration a manifest records; for an older manifest, rebuilt from its other fields. Run
+ * settings a manifest did not record (added since; e.g. TLS: runs before it were plaintext) take
+ * their defaults, as they had then.
+ */
 export function configFromManifest(m: Manifest): RunConfig {
-  // runs recorded before TLS existed were plaintext
-  const noTls = { tls: false, certDir: null, keepCerts: false };
-  if (m.config) return { ...noTls, ...structuredClone(m.config) };
-  const d = (key: keyof typeof RUN_SETTINGS) => RUN_SETTINGS[key].default;
+  const defaults = completeSettings(RUN_SETTINGS, {});
+  if (m.config) return { ...defaults, ...structuredClone(m.config) };
   return {
+    ...defaults,
     workload: m.workload.ref,
     params: { ...m.workload.params },
     provider: m.provider.name,
@@ -46,11 +49,6 @@ export function configFromManifest(m: Manifest): RunConfig {
     output: "",
     name: m.name,
     timeout: m.plan.timeout,
-    pollInterval: d("pollInterval") as number,
-    monitorInterval: d("monitorInterval") as number,
-    rendezvousTimeout: d("rendezvousTimeout") as number,
-    verbose: false,
-    ...noTls,
   };
 }
 

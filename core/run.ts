@@ -268,7 +268,10 @@ export async function runSweep(options: RunOptions): Promise<RunResult> {
     throw err;
   }
   const batches = resumed ? remainingBatches(plan.batches, done) : plan.batches;
-  if (options.dryRun) return await dryRun(options.provider, { ctx, batches, config });
+  if (options.dryRun) {
+    resumed?.close(); // a dry run of a resume plans what is missing and writes nothing
+    return await dryRun(options.provider, { ctx, batches, config });
+  }
   return await execute(options, { ctx, config, batches, resumed, loaded });
 }
 
