@@ -1,10 +1,15 @@
 /**
- * Progress of a sweep: a bar with ETA on a terminal (cli-progress), plain lines otherwise.
+ * Progress of a sweep on stderr: a bar with ETA on a terminal (cli-progress), plain lines
+ * otherwise. A failed observation is printed with its message as it happens, in the words `show`
+ * and the report use (`burn · 2 cores · rep 1: got 41, wanted 42`); lines fit 100 columns, or the
+ * terminal's width.
  *
  * @module
  */
 import process from "node:process";
 import cliProgress from "cli-progress";
+import { coresLabel, failureLine, firstLine } from "../core/labels.ts";
+import { median } from "../core/stats.ts";
 import type { SweepEvent } from "../core/sweep.ts";
 
 /** Receives sweep events; `log` prints a line without breaking the bar. */
@@ -14,6 +19,9 @@ export interface ProgressReporter {
   stop(): void;
 }
 
+/** Failed observations printed per point as they happen; the rest are counted at its end. */
+export const FAILURES_SHOWN = 3;
+
 /** Seconds as a short human string. */
 export function fmtSeconds(s: number | null): string {
   if (s === null || !Number.isFinite(s)) return "–";
@@ -22,16 +30,36 @@ export function fmtSeconds(s: number | null): string {
   return s >= 1 ? `${s.toFixed(2)} s` : `${(s * 1000).toFixed(1)} ms`;
 }
 
+/** `s` cut to `width` characters, with an ellipsis when cut. */
+export function fitLine(s: string, width: number): string {
+  return s.length <= width ? s : `${s.slice(0, Math.max(0, width - 1))}…`;
+}
+
+/** Options of {@linkcode progressReporter}. */
+export interface ProgressOptions {
+  /** Draw a bar (default: stderr is a terminal) */
+  tty?: boolean;
+  /** Line width (default: the terminal's, else 100) */
+  width?: number;
+  /** Where lines go (default: console.error) */
+  write?: (line: string) => void;
+}
+
+function stderrWidth(): number {
+  try {
+    if (Deno.stderr.isTerminal()) return Math.max(60, Deno.consoleSize().columns);
+  } catch { /* not a terminal */ }
+  return 100;
+}
+
 /** A reporter for stderr. */
-export function progressReporter(options: { tty?: boolean } = {}): ProgressReporter {
+export function progressReporter(options: ProgressOptions = {}): ProgressReporter {
   const tty = options.tty ?? Deno.stderr.isTerminal();
+  const width = options.width ?? stderrWidth();
+  const write = options.write ?? ((s: string) => console.error(s));
   let bar: cliProgress.SingleBar | null = null;
   let done = 0, total = 0, started = 0, what = "", batchLabel = "";
-  let batchObs: { ok: number; failed: number; seconds: number[] } = {
-    ok: 0,
-    failed: 0,
-    seconds: [],
-  };
+  let batch = { ok: 0, failed: 0, shown: 0, seconds: [] as number[] };
   const eta = () => {
     if (done === 0) return "…";
     const rest = ((performance.now() - started) / 1000 / done) * (total - done);
@@ -39,18 +67,20 @@ export function progressReporter(options: { tty?: boolean } = {}): ProgressRepor
     if (rest < 120) return `${Math.round(rest)} s`;
     return rest < 7200 ? `${Math.round(rest / 60)} min` : `${(rest / 3600).toFixed(1)} h`;
   };
-  const payload = () => ({ batch: batchLabel, what, remaining: eta() });
+  // the bar's text around {bar} is at most ~60 characters; what is left is the bar's
+  const payload = () => ({ batch: batchLabel, what: fitLine(what, 34), remaining: eta() });
   const line = (s: string) => {
     if (bar) {
       bar.stop();
       bar = null;
     }
-    console.error(s);
+    write(fitLine(s, width));
   };
   const ensureBar = () => {
     if (bar || !tty) return;
     bar = new cliProgress.SingleBar({
-      format: " {bar} {value}/{total} observations | batch {batch} | {what} | ETA {remaining}",
+      format: " {bar} {value}/{total} | {batch} | {what} | ETA {remaining}",
+      barsize: Math.max(10, Math.min(40, width - 70)),
       stream: process.stderr,
       hideCursor: true,
     }, cliProgress.Presets.shades_classic);
@@ -61,9 +91,9 @@ export function progressReporter(options: { tty?: boolean } = {}): ProgressRepor
       if (e.type === "batch-start") {
         if (!started) started = performance.now();
         total = e.observations;
-        batchObs = { ok: 0, failed: 0, seconds: [] };
+        batch = { ok: 0, failed: 0, shown: 0, seconds: [] };
         const p = e.batch.point;
-        what = `${p.cores} cores = ${p.ranks}×${p.threads} on ${p.nodes} node${
+        what = `${coresLabel(p.cores)} = ${p.ranks}×${p.threads} on ${p.nodes} node${
           p.nodes > 1 ? "s" : ""
         }`;
         batchLabel = `${e.index + 1}/${e.total}`;
@@ -71,35 +101,39 @@ export function progressReporter(options: { tty?: boolean } = {}): ProgressRepor
           ensureBar();
           bar?.update(done, payload());
         } else {
-          console.error(
-            `[${batchLabel}] ${e.batch.id}: ${what}, ${
-              e.batch.tasks.filter((t) => t.record).length
-            } observations`,
-          );
+          const n = e.batch.tasks.filter((t) => t.record).length;
+          line(`[${batchLabel}] ${e.batch.id}: ${what}, ${n} observation${n === 1 ? "" : "s"}`);
         }
       } else if (e.type === "observation") {
         done++;
-        if (e.observation.ok) batchObs.ok++;
-        else batchObs.failed++;
-        if (e.observation.seconds !== null && !e.observation.warmup) {
-          batchObs.seconds.push(e.observation.seconds);
+        const o = e.observation;
+        if (o.ok) batch.ok++;
+        else {
+          batch.failed++;
+          if (batch.shown++ < FAILURES_SHOWN) {
+            line(`  ✗ ${failureLine(o)}`);
+            ensureBar();
+          }
         }
+        if (o.seconds !== null && o.ok && !o.warmup) batch.seconds.push(o.seconds);
         bar?.update(done, payload());
       } else if (e.type === "batch-end") {
-        const s = [...batchObs.seconds].sort((a, b) => a - b);
-        const median = s.length ? s[Math.floor((s.length - 1) / 2)] : null;
-        const reason = e.reason ? ` — ${e.reason.split("\n")[0]}` : "";
-        const msg = `${e.batch.id}: ${batchObs.ok} ok, ${batchObs.failed} failed, median ${
-          fmtSeconds(median)
-        }${reason}`;
-        if (!tty) console.error(`  ${msg}`);
-        else if (batchObs.failed) {
-          line(`  ${msg}`);
+        const more = batch.failed - Math.min(batch.failed, FAILURES_SHOWN);
+        const parts = [
+          `${e.batch.id}: ${batch.ok} ok, ${batch.failed} failed`,
+          batch.seconds.length ? `median ${fmtSeconds(median(batch.seconds))}` : "",
+          more ? `${more} more failure${more === 1 ? "" : "s"} (scalebench show lists all)` : "",
+        ].filter(Boolean);
+        const reason = e.reason ? ` — ${firstLine(e.reason)}` : "";
+        const msg = `  ${parts.join(", ")}${reason}`;
+        if (!tty) line(msg);
+        else if (batch.failed || e.reason) {
+          line(msg);
           ensureBar();
         }
       } else if (e.type === "state" && e.state.state === "pending" && e.state.reason) {
-        if (!tty) console.error(`  ${e.batch.id}: pending (${e.state.reason})`);
-        else bar?.update(done, { ...payload(), what: `pending: ${e.state.reason}` });
+        if (!tty) line(`  ${e.batch.id}: pending (${e.state.reason})`);
+        else bar?.update(done, { ...payload(), what: fitLine(`pending: ${e.state.reason}`, 34) });
       }
     },
     log(s) {

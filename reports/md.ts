@@ -9,6 +9,7 @@ import { pairSentence, runNames } from "./html_compare.ts";
 import { karpFlattText } from "./tables.ts";
 import type { Comparison } from "./compare.ts";
 import type { OpAnalysis, RunAnalysis } from "./model.ts";
+import { failureLine } from "../core/labels.ts";
 
 /** Escape text for a Markdown table cell or line (also neutralises inline HTML). */
 export function mdEsc(value: unknown): string {
@@ -143,7 +144,7 @@ export function renderMarkdown(runs: RunAnalysis[], comparisons: Comparison[]): 
     if (a.failures.length) {
       out.push("", "**Failed observations**", "");
       for (const f of a.failures.slice(0, 50)) {
-        out.push(`- ${mdEsc(f.op)} · ${f.cores} cores · rep ${f.rep}: ${mdEsc(f.error ?? "")}`);
+        out.push(`- ${mdEsc(failureLine(f))}`);
       }
       if (a.failures.length > 50) out.push(`- … and ${a.failures.length - 50} more`);
     }

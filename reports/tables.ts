@@ -259,7 +259,7 @@ export function failuresTable(failures: Observation[], limit = 200): SafeHtml {
         </thead>
         <tbody>${
     shown.map((f) =>
-      markup`<tr><td>${f.op}</td>${num(String(f.cores))}${num(String(f.rep))}<td>${
+      markup`<tr><td>${f.op}</td>${num(String(f.cores))}${num(String(f.rep + 1))}<td>${
         f.warmup ? "yes" : "no"
       }</td><td class="err">${f.error ?? "(no message)"}</td></tr>`
     )

@@ -66,3 +66,20 @@ Deno.test("a bad core list in .env names the key and file (not 'Flag Key …')",
     });
   });
 });
+
+Deno.test("a failed check's message is printed where it happens, in the words show uses", async () => {
+  await inTemp(async (dir) => {
+    const faulty = new URL("./testdata/workloads/faulty.ts", import.meta.url).pathname;
+    const args = ["run", faulty, "--set", "fault=check", "--set", "at_rep=0", "-c", "1", "-r", "2"];
+    const r = await cli([...args, "-o", "out", "--name", "f"], { cwd: dir });
+    assert.equal(r.code, 1, r.stderr);
+    const failure = "  ✗ work · 1 core · rep 1: wrong on purpose";
+    assert.deepEqual(r.stderr.split("\n").filter((l) => l.startsWith("  ")), [
+      failure,
+      "  p01-c0001: 1 ok, 1 failed, " + r.stderr.split("1 failed, ")[1].split("\n")[0],
+    ]);
+    const show = await cli(["show", `${dir}/out/f`]);
+    assert.equal(show.code, 0, show.stderr);
+    assert.equal(show.stdout.includes(`\n${failure.replace("✗ ", "")}\n`), true, show.stdout);
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * Plain terminal tables that fit a width: columns have a priority, and the least important ones
+ * are left out (and named) until the table fits; `wide` keeps them all.
+ *
+ * @module
+ */
+
+/** One column: its header, alignment and how much it matters (0 = always shown). */
+export interface Column {
+  head: string;
+  align?: "left" | "right";
+  priority: number;
+}
+
+/** A table laid out for a width. */
+export interface FittedTable {
+  text: string;
+  /** Headers of the columns left out, in table order */
+  hidden: string[];
+  /** Indexes of the columns shown */
+  shown: number[];
+}
+
+const GAP = "  ";
+
+/**
+ * Lay out `rows` under `columns` in at most `width` characters per line (unless `wide`): the
+ * columns of the highest priority number are dropped first, the order of the rest is kept.
+ */
+export function fitTable(
+  columns: Column[],
+  rows: string[][],
+  options: { width: number; wide?: boolean },
+): FittedTable {
+  const widths = columns.map((c, i) => Math.max(c.head.length, ...rows.map((r) => r[i].length)));
+  const lineWidth = (idx: number[]) =>
+    idx.reduce((s, i) => s + widths[i], 0) + GAP.length * Math.max(0, idx.length - 1);
+  let shown = columns.map((_, i) => i);
+  if (!options.wide) {
+    const byDrop = [...shown].sort((a, b) => columns[b].priority - columns[a].priority || b - a);
+    for (const i of byDrop) {
+      if (lineWidth(shown) <= options.width || columns[i].priority === 0) break;
+      shown = shown.filter((j) => j !== i);
+    }
+  }
+  const cell = (text: string, i: number) =>
+    columns[i].align === "left" ? text.padEnd(widths[i]) : text.padStart(widths[i]);
+  const line = (cells: string[]) => shown.map((i) => cell(cells[i], i)).join(GAP).trimEnd();
+  const out = [
+    line(columns.map((c) => c.head)),
+    shown.map((i) => "─".repeat(widths[i])).join(GAP),
+    ...rows.map(line),
+  ];
+  const hidden = columns.filter((_, i) => !shown.includes(i)).map((c) => c.head);
+  return { text: out.join("\n"), hidden, shown };
+}
+
+/** The width to fit: the terminal's when stdout is one, else 100 columns. */
+export function outputWidth(): number {
+  try {
+    if (Deno.stdout.isTerminal()) return Math.max(60, Deno.consoleSize().columns);
+  } catch { /* not a terminal after all */ }
+  return 100;
+}
