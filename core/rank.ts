@@ -75,15 +75,26 @@ async function connect(
   const tls = rendezvousTls(options.tls, { rank, required: rdv.tls === true });
   if (rank === 0) {
     const local = host === "127.0.0.1" || host === "localhost";
-    const hub = RendezvousHub.start({
-      size,
-      token,
-      bind: options.rendezvousBind || rdv.bind || (local ? "127.0.0.1" : "0.0.0.0"),
-      port: rdv.port,
-      onLog: log,
-      onMonitor: (sample) => emit({ type: "mon", sample }),
-      tls: tls.server,
-    });
+    const start = (bind: string) =>
+      RendezvousHub.start({
+        size,
+        token,
+        bind,
+        port: rdv.port,
+        onLog: log,
+        onMonitor: (sample) => emit({ type: "mon", sample }),
+        tls: tls.server,
+      });
+    const bind = options.rendezvousBind || rdv.bind || (local ? "127.0.0.1" : null);
+    let hub: RendezvousHub;
+    try {
+      // every address, IPv6 and IPv4 (an IPv6 single-stack cluster reaches rank 0 only so)
+      hub = start(bind ?? "::");
+    } catch (err) {
+      // a machine without IPv6: IPv4 only
+      if (bind || err instanceof Deno.errors.AddrInUse) throw err;
+      hub = start("0.0.0.0");
+    }
     if (rdv.file) await publishAddress(rdv.file, host, hub.port);
     await hub.waitForRanks(rdv.timeout);
     return hub;

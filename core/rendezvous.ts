@@ -401,10 +401,11 @@ export class RendezvousClient extends Member {
   /** Connect (retrying until `timeout`), authenticate and return the member. */
   static async join(opts: JoinOptions): Promise<RendezvousClient> {
     const deadline = Date.now() + opts.timeout * 1000;
-    let lastError = "no address";
+    let lastError = "no address", failures = 0;
     while (Date.now() < deadline) {
       const addr = await resolveAddress(opts);
       if (addr) {
+        failures++;
         try {
           let conn: Deno.Conn = await Deno.connect({ hostname: addr.host, port: addr.port });
           if (opts.tls) conn = await startTls(conn as Deno.TcpConn, addr, opts);
@@ -423,7 +424,10 @@ export class RendezvousClient extends Member {
           lastError = (err as Error).message;
         }
       }
-      await new Promise((r) => setTimeout(r, 10));
+      // polling for the address file is cheap; a failed attempt (a name not yet in DNS is a
+      // burst of queries through the search list) waits longer each time, up to 1 s
+      const wait = failures ? Math.min(1000, 10 * 2 ** failures) * (0.75 + Math.random() / 2) : 10;
+      await new Promise((r) => setTimeout(r, Math.max(1, Math.min(wait, deadline - Date.now()))));
     }
     const where = opts.file ? `published in '${opts.file}'` : `${opts.host}:${opts.port}`;
     throw new Error(
