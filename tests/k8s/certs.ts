@@ -87,6 +87,48 @@ export async function makePki(): Promise<TestPki> {
   };
 }
 
+/**
+ * A certificate for `names` (DNS names, server and client use) signed by the test CA, with its
+ * key: what a user puts in a `kubernetes.io/tls` Secret for the rendezvous.
+ */
+export async function makeTlsCert(
+  pki: TestPki,
+  names: string[],
+): Promise<{ cert: string; key: string }> {
+  const id = crypto.randomUUID().slice(0, 8);
+  await Deno.writeTextFile(
+    `${pki.dir}/${id}.ext`,
+    `subjectAltName=${names.map((n) => `DNS:${n}`).join(",")}\nbasicConstraints=CA:FALSE\n` +
+      "keyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\n",
+  );
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+  await openssl(
+    ["req", ...ec, "-keyout", `${id}.key`, "-out", `${id}.csr`, "-subj", `/CN=${names[0]}`],
+    pki.dir,
+  );
+  await openssl([
+    "x509",
+    "-req",
+    "-in",
+    `${id}.csr`,
+    "-CA",
+    "ca.crt",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-out",
+    `${id}.crt`,
+    "-days",
+    "2",
+    "-extfile",
+    `${id}.ext`,
+  ], pki.dir);
+  return {
+    cert: await Deno.readTextFile(`${pki.dir}/${id}.crt`),
+    key: await Deno.readTextFile(`${pki.dir}/${id}.key`),
+  };
+}
+
 function b64(text: string): string {
   return btoa(text);
 }

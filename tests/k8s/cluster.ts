@@ -67,7 +67,7 @@ export interface FakeCluster {
   port: number;
   /** Provider settings for this cluster */
   settings(extra?: Settings): Settings;
-  /** Throws when any object (but Events) or rank process is left */
+  /** Throws when any object (but Events and the test's own: label `test/keep`) or rank process is left */
   assertNothingLeft(): void;
   close(): Promise<void>;
 }
@@ -141,7 +141,11 @@ export async function startFakeCluster(options: FakeClusterOptions = {}): Promis
     port,
     settings: (extra = {}) => ({ kubeconfig, port, ...extra }),
     assertNothingLeft() {
-      const left = store.keys().filter((k) => !k.startsWith("events/"));
+      const left = store.keys().filter((k) => {
+        const [resource, ns, name] = k.split("/");
+        return resource !== "events" &&
+          store.get(resource, ns, name)?.metadata.labels?.["test/keep"] !== "true";
+      });
       const procs = kubelet.running();
       if (left.length || procs.length) {
         throw new Error(

@@ -102,8 +102,21 @@ export async function waitFor(test: () => boolean, seconds: number, what: string
   throw new Error(`Not within ${seconds} s: ${what}`);
 }
 
-/** `scalebench run …` against the fake cluster, as a separate process (stdout, stderr piped). */
+/**
+ * `scalebench run …` against the fake cluster, as a separate process (stdout, stderr piped); a
+ * resume (`--resume DIR`) takes its provider and settings from the run.
+ */
 export function cliRun(c: FakeCluster, args: string[]): Deno.ChildProcess {
+  const cluster = [
+    "-p",
+    "kubernetes",
+    "--kubeconfig",
+    c.kubeconfig,
+    "--k8s-port",
+    String(c.port),
+    "--poll-interval",
+    "0.2",
+  ];
   return new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -111,14 +124,7 @@ export function cliRun(c: FakeCluster, args: string[]): Deno.ChildProcess {
       "--quiet",
       new URL("cli/main.ts", ROOT).pathname,
       "run",
-      "-p",
-      "kubernetes",
-      "--kubeconfig",
-      c.kubeconfig,
-      "--k8s-port",
-      String(c.port),
-      "--poll-interval",
-      "0.2",
+      ...(args.includes("--resume") ? [] : cluster),
       ...args,
     ],
     cwd: ROOT.pathname,
