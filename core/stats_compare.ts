@@ -20,8 +20,14 @@ function logSorted(xs: readonly number[]): Float64Array {
   return Float64Array.from(xs.filter((x) => x > 0 && Number.isFinite(x)), Math.log).sort();
 }
 
-/** Number of pairs with b_j − a_i ≤ d (a, b sorted ascending). */
-function countAtMost(a: Float64Array, b: Float64Array, d: number): number {
+/** Two samples, each sorted ascending. */
+export interface SortedPair {
+  a: Float64Array;
+  b: Float64Array;
+}
+
+/** Number of pairs with b_j − a_i ≤ d. */
+function countAtMost({ a, b }: SortedPair, d: number): number {
   let c = 0, i = 0;
   // for each b_j (ascending), the a_i ≥ b_j − d form a suffix that only grows
   for (let j = 0; j < b.length; j++) {
@@ -32,8 +38,8 @@ function countAtMost(a: Float64Array, b: Float64Array, d: number): number {
 }
 
 /** The k-th smallest (1-based) pairwise difference b_j − a_i. */
-export function kthPairDifference(a: Float64Array, b: Float64Array, k: number): number {
-  const m = a.length, n = b.length;
+export function kthPairDifference(pair: SortedPair, k: number): number {
+  const { a, b } = pair, m = a.length, n = b.length;
   if (m * n <= 100_000) {
     const d = new Float64Array(m * n);
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) d[i * n + j] = b[j] - a[i];
@@ -44,19 +50,20 @@ export function kthPairDifference(a: Float64Array, b: Float64Array, k: number): 
   for (let it = 0; it < 200 && lo < hi; it++) {
     const mid = lo + (hi - lo) / 2;
     if (mid === lo || mid === hi) break;
-    if (countAtMost(a, b, mid) >= k) hi = mid;
+    if (countAtMost(pair, mid) >= k) hi = mid;
     else lo = mid;
   }
-  return countAtMost(a, b, lo) >= k ? lo : hi;
+  return countAtMost(pair, lo) >= k ? lo : hi;
 }
 
 /** Largest k ≥ 1 with P(U ≤ k − 1) ≤ tail, or 0 when even k = 1 exceeds it. */
-function criticalK(m: number, n: number, tail: number): number {
-  if (mannWhitneyCdf(0, m, n) > tail) return 0;
+function criticalK(sizes: { m: number; n: number }, tail: number): number {
+  const { m, n } = sizes;
+  if (mannWhitneyCdf(0, sizes) > tail) return 0;
   let lo = 1, hi = Math.floor((m * n) / 2) + 1; // P(U ≤ lo − 1) ≤ tail < P(U ≤ hi − 1)
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
-    if (mannWhitneyCdf(mid - 1, m, n) <= tail) lo = mid;
+    if (mannWhitneyCdf(mid - 1, sizes) <= tail) lo = mid;
     else hi = mid;
   }
   return lo;
@@ -86,17 +93,18 @@ export function ratioCI(
   if (!m || !n) return null;
   const want = options.level ?? 0.95, sides = options.sides ?? "two-sided";
   const tails = sides === "two-sided" ? 2 : 1;
-  let k = criticalK(m, n, (1 - want) / tails);
+  let k = criticalK({ m, n }, (1 - want) / tails);
   let note: string | null = null;
   if (k === 0) {
     k = 1;
-    const best = 1 - tails * mannWhitneyCdf(0, m, n);
+    const best = 1 - tails * mannWhitneyCdf(0, { m, n });
     if (!(best > 0)) return null;
     note = `${m} and ${n} repetitions give at most ${pct(best)}; ${pct(want)} needs more`;
   }
-  const level = 1 - tails * mannWhitneyCdf(k - 1, m, n);
-  const lo = sides === "upper" ? -Infinity : kthPairDifference(la, lb, k);
-  const hi = sides === "lower" ? Infinity : kthPairDifference(la, lb, m * n - k + 1);
+  const level = 1 - tails * mannWhitneyCdf(k - 1, { m, n });
+  const pair = { a: la, b: lb };
+  const lo = sides === "upper" ? -Infinity : kthPairDifference(pair, k);
+  const hi = sides === "lower" ? Infinity : kthPairDifference(pair, m * n - k + 1);
   return { lo: Math.exp(lo), hi: Math.exp(hi), level, method: "mann-whitney", note };
 }
 

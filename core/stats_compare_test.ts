@@ -16,7 +16,7 @@ Deno.test("kthPairDifference() agrees with sorting all differences, small and la
     const all = Float64Array.from({ length: m * n }, (_, i) => b[i % n] - a[Math.floor(i / n)])
       .sort();
     for (const k of [1, 7, Math.floor((m * n) / 2), m * n]) {
-      close(kthPairDifference(a, b, k), all[k - 1], 1e-12);
+      close(kthPairDifference({ a, b }, k), all[k - 1], 1e-12);
     }
   }
 });

@@ -57,7 +57,7 @@ function betaCf(a: number, b: number, x: number): number {
 }
 
 /** Regularized incomplete beta function I_x(a, b) for a, b > 0 and x in [0, 1]. */
-export function betaInc(x: number, a: number, b: number): number {
+export function betaInc(x: number, { a, b }: { a: number; b: number }): number {
   if (!(x > 0)) return 0;
   if (!(x < 1)) return 1;
   const lnFront = lnGamma(a + b) - lnGamma(a) - lnGamma(b) + a * Math.log(x) +
@@ -128,7 +128,7 @@ export function normalQuantile(p: number): number {
 /** Student-t cumulative distribution function with `df` > 0 degrees of freedom. */
 export function studentTCdf(t: number, df: number): number {
   if (!Number.isFinite(t)) return t > 0 ? 1 : 0;
-  const tail = 0.5 * betaInc(df / (df + t * t), df / 2, 0.5);
+  const tail = 0.5 * betaInc(df / (df + t * t), { a: df / 2, b: 0.5 });
   return t > 0 ? 1 - tail : tail;
 }
 
@@ -149,14 +149,14 @@ export function studentTQuantile(p: number, df: number): number {
 }
 
 /** Upper tail P(F > f) of the F distribution with (d1, d2) degrees of freedom. */
-export function fSurvival(f: number, d1: number, d2: number): number {
+export function fSurvival(f: number, { d1, d2 }: { d1: number; d2: number }): number {
   if (!(f > 0)) return 1;
   if (!Number.isFinite(f)) return 0;
-  return betaInc(d2 / (d2 + d1 * f), d2 / 2, d1 / 2);
+  return betaInc(d2 / (d2 + d1 * f), { a: d2 / 2, b: d1 / 2 });
 }
 
 /** P(X ≤ k) for X ~ Binomial(n, p): summed term by term up to n = 50 (exact for p = ½). */
-export function binomialCdf(k: number, n: number, p: number): number {
+export function binomialCdf(k: number, { n, p }: { n: number; p: number }): number {
   if (k < 0) return 0;
   if (k >= n) return 1;
   if (n <= 50) {
@@ -167,7 +167,7 @@ export function binomialCdf(k: number, n: number, p: number): number {
     }
     return Math.min(1, s);
   }
-  return betaInc(1 - p, n - k, k + 1);
+  return betaInc(1 - p, { a: n - k, b: k + 1 });
 }
 
 /**
@@ -175,7 +175,7 @@ export function binomialCdf(k: number, n: number, p: number): number {
  * hypothesis (no ties): exact by recursion for m·n ≤ 2500, else the normal approximation with a
  * continuity correction.
  */
-export function mannWhitneyCdf(u: number, m: number, n: number): number {
+export function mannWhitneyCdf(u: number, { m, n }: { m: number; n: number }): number {
   if (u < 0) return 0;
   if (u >= m * n) return 1;
   if (m * n > 2500) {

@@ -112,8 +112,15 @@ export interface ShapeFit {
 
 type Box = [number, number][];
 
+/** A law, its data and the box it is searched in. */
+interface Problem {
+  d: LogPoints;
+  law: LogShapeLaw;
+  box: Box;
+}
+
 /** Residual sum of squares at p, θ solved in closed form; Infinity where undefined. */
-function rssAt(d: LogPoints, law: LogShapeLaw, p: readonly number[]): number {
+function rssAt({ d, law }: Problem, p: readonly number[]): number {
   let sw = 0, sr = 0;
   const h = new Float64Array(d.x.length);
   for (let i = 0; i < d.x.length; i++) {
@@ -128,7 +135,7 @@ function rssAt(d: LogPoints, law: LogShapeLaw, p: readonly number[]): number {
   return rss;
 }
 
-function thetaAt(d: LogPoints, law: LogShapeLaw, p: readonly number[]): number {
+function thetaAt({ d, law }: Problem, p: readonly number[]): number {
   let sw = 0;
   for (let i = 0; i < d.x.length; i++) sw += d.count[i] * (d.mean[i] - law.logShape(d.x[i], p));
   return sw / d.total;
@@ -145,10 +152,9 @@ const CGOLD = (3 - Math.sqrt(5)) / 2;
  */
 export function minimize1d(
   f: (x: number) => number,
-  lo: number,
-  hi: number,
-  grid = GRID,
+  range: { lo: number; hi: number; grid?: number },
 ): { x: number; y: number } {
+  const { lo, hi, grid = GRID } = range;
   if (!(hi > lo)) return { x: lo, y: f(lo) };
   const xs: number[] = [], ys: number[] = [];
   for (let j = 0; j <= grid; j++) {
@@ -205,37 +211,27 @@ export function minimize1d(
 }
 
 /** Minimum over the box with parameter `j` fixed at `v` (the profile); returns all params. */
-function profile(
-  d: LogPoints,
-  law: LogShapeLaw,
-  box: Box,
-  j: number,
-  v: number,
-): { p: number[]; rss: number } {
-  if (law.names.length === 1) return { p: [v], rss: rssAt(d, law, [v]) };
-  const o = 1 - j;
+function profile(pr: Problem, { j, v }: { j: number; v: number }): { p: number[]; rss: number } {
+  if (pr.law.names.length === 1) return { p: [v], rss: rssAt(pr, [v]) };
+  const [lo, hi] = pr.box[1 - j];
   const at = (u: number) => (j === 0 ? [v, u] : [u, v]);
-  const m = minimize1d((u) => rssAt(d, law, at(u)), box[o][0], box[o][1], INNER_GRID);
+  const m = minimize1d((u) => rssAt(pr, at(u)), { lo, hi, grid: INNER_GRID });
   return { p: at(m.x), rss: m.y };
 }
 
 /** Global minimum over the box. */
-function minimize(d: LogPoints, law: LogShapeLaw, box: Box): { p: number[]; rss: number } {
-  const m = minimize1d((v) => profile(d, law, box, 0, v).rss, box[0][0], box[0][1]);
-  return profile(d, law, box, 0, m.x);
+function minimize(pr: Problem): { p: number[]; rss: number } {
+  const [lo, hi] = pr.box[0];
+  const m = minimize1d((v) => profile(pr, { j: 0, v }).rss, { lo, hi });
+  return profile(pr, { j: 0, v: m.x });
 }
 
 /** Where the profile of parameter j crosses `level`, searching from `from` towards `to`. */
 function crossing(
-  d: LogPoints,
-  law: LogShapeLaw,
-  box: Box,
-  j: number,
-  from: number,
-  to: number,
-  level: number,
+  pr: Problem,
+  { j, from, to, level }: { j: number; from: number; to: number; level: number },
 ): number {
-  const g = (v: number) => profile(d, law, box, j, v).rss - level;
+  const g = (v: number) => profile(pr, { j, v }).rss - level;
   let gOut = g(to);
   if (gOut <= 0) return to;
   // Illinois (modified regula falsi) between `from` (inside) and `to` (outside)
@@ -280,9 +276,10 @@ export function fitLogShape(
   const k = d.x.length, npar = 1 + dim;
   if (k < npar) return null;
   const level = options.level ?? 0.95;
-  const best = minimize(d, law, law.bounds);
+  const bounded: Problem = { d, law, box: law.bounds }, wide: Problem = { d, law, box: law.outer };
+  const best = minimize(bounded);
   if (!Number.isFinite(best.rss)) return null;
-  let free = minimize(d, law, law.outer);
+  let free = minimize(wide);
   if (!(free.rss <= best.rss)) free = best;
   const rss = Math.max(0, best.rss), rssFree = Math.max(0, free.rss);
   const df = d.total - npar;
@@ -296,8 +293,8 @@ export function fitLogShape(
       continue;
     }
     const [lo, hi] = law.bounds[j], [olo, ohi] = law.outer[j], v = free.p[j];
-    const a = crossing(d, law, law.outer, j, v, olo, threshold);
-    const b = crossing(d, law, law.outer, j, v, ohi, threshold);
+    const a = crossing(wide, { j, from: v, to: olo, level: threshold });
+    const b = crossing(wide, { j, from: v, to: ohi, level: threshold });
     let note: string | null = d.total === k
       ? "From the residuals alone (one repetition per point): assumes the law holds"
       : null;
@@ -316,7 +313,7 @@ export function fitLogShape(
   const df1 = k - npar, df2 = d.total - k;
   if (df1 > 0 && df2 > 0 && d.ssWithin > 0) {
     const f = (Math.max(0, rss - d.ssWithin) / df1) / (d.ssWithin / df2);
-    lackOfFit = { f, df1, df2, p: fSurvival(f, df1, df2) };
+    lackOfFit = { f, df1, df2, p: fSurvival(f, { d1: df1, d2: df2 }) };
   }
   const K = npar + 1, N = d.total;
   const aicc = N - K - 1 > 0 && rss > 0
@@ -324,14 +321,14 @@ export function fitLogShape(
     : null;
   return {
     params: best.p,
-    logScale: thetaAt(d, law, best.p),
+    logScale: thetaAt(bounded, best.p),
     rss,
     df,
     points: k,
     total: d.total,
     intervals,
     se,
-    beyond: beyondTest(law, best.p, free, rss, df),
+    beyond: beyondTest(law, { bounded: best.p, free, rss, df }),
     lackOfFit,
     aicc,
   };
@@ -339,11 +336,9 @@ export function fitLogShape(
 
 function beyondTest(
   law: LogShapeLaw,
-  bounded: number[],
-  free: { p: number[]; rss: number },
-  rss: number,
-  df: number,
+  fits: { bounded: number[]; free: { p: number[]; rss: number }; rss: number; df: number },
 ): BeyondTest | null {
+  const { bounded, free, rss, df } = fits;
   const out: number[] = [];
   free.p.forEach((v, j) => {
     const [lo, hi] = law.bounds[j], eps = 1e-9 * (hi - lo);
@@ -353,5 +348,5 @@ function beyondTest(
   const df1 = out.length;
   if (!(df > 0)) return { params: out, values: free.p, f: null, df1, p: null };
   const f = free.rss > 0 ? ((rss - free.rss) / df1) / (free.rss / df) : Infinity;
-  return { params: out, values: free.p, f, df1, p: fSurvival(f, df1, df) };
+  return { params: out, values: free.p, f, df1, p: fSurvival(f, { d1: df1, d2: df }) };
 }

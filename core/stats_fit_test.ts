@@ -33,9 +33,9 @@ Deno.test("logPoints() groups log times by point with the within-point sum of sq
 });
 
 Deno.test("minimize1d() finds interior and boundary minima", () => {
-  close(minimize1d((x) => (x - 0.3) ** 2, 0, 1).x, 0.3, 1e-8);
-  close(minimize1d((x) => (x - 3) ** 2, 0, 1).x, 1, 1e-8);
-  close(minimize1d((x) => x, 0, 1).x, 0, 1e-8);
+  close(minimize1d((x) => (x - 0.3) ** 2, { lo: 0, hi: 1 }).x, 0.3, 1e-8);
+  close(minimize1d((x) => (x - 3) ** 2, { lo: 0, hi: 1 }).x, 1, 1e-8);
+  close(minimize1d((x) => x, { lo: 0, hi: 1 }).x, 0, 1e-8);
 });
 
 Deno.test("fitLogShape() on a linear law reproduces least squares, its t interval and F tests", () => {

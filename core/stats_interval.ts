@@ -47,7 +47,7 @@ export interface MedianCIOptions {
 
 /** Coverage of [x₍ₖ₎, x₍ₙ₋ₖ₊₁₎] (1-based k) for the median of n values. */
 export function orderStatLevel(n: number, k: number): number {
-  return 1 - 2 * binomialCdf(k - 1, n, 0.5);
+  return 1 - 2 * binomialCdf(k - 1, { n, p: 0.5 });
 }
 
 /** Fewest values for which an order-statistic interval of the median reaches `level`. */
@@ -110,11 +110,14 @@ export type BoundOp = ">=" | ">" | "<=" | "<";
 export type Judgement = "pass" | "fail" | "inconclusive";
 
 /**
- * Judge `figure OP bound` with the figure's confidence interval: pass when the whole interval
+ * Judge `figure op bound` with the figure's confidence interval: pass when the whole interval
  * satisfies it, fail when none of it does, inconclusive when the interval straddles the bound or
  * there is no interval.
  */
-export function judgeBound(ci: Interval | null, op: BoundOp, bound: number): Judgement {
+export function judgeBound(
+  ci: Interval | null,
+  { op, bound }: { op: BoundOp; bound: number },
+): Judgement {
   if (!ci || !Number.isFinite(ci.lo) || !Number.isFinite(ci.hi)) return "inconclusive";
   const holds = (x: number) =>
     op === ">=" ? x >= bound : op === ">" ? x > bound : op === "<=" ? x <= bound : x < bound;

@@ -56,13 +56,13 @@ Deno.test("medianCI() interpolates to exactly 95 % between neighbouring order st
 
 Deno.test("judgeBound() passes, fails or is inconclusive from the interval", () => {
   const ci = { lo: 0.82, hi: 0.9, level: 0.95, method: "mann-whitney" as const, note: null };
-  assert.equal(judgeBound(ci, ">=", 0.8), "pass");
-  assert.equal(judgeBound(ci, ">=", 0.85), "inconclusive");
-  assert.equal(judgeBound(ci, ">=", 0.95), "fail");
-  assert.equal(judgeBound(ci, "<", 0.82), "fail");
-  assert.equal(judgeBound(ci, "<=", 0.9), "pass");
-  assert.equal(judgeBound(ci, ">", 0.82), "inconclusive");
-  assert.equal(judgeBound(null, ">=", 0), "inconclusive");
+  assert.equal(judgeBound(ci, { op: ">=", bound: 0.8 }), "pass");
+  assert.equal(judgeBound(ci, { op: ">=", bound: 0.85 }), "inconclusive");
+  assert.equal(judgeBound(ci, { op: ">=", bound: 0.95 }), "fail");
+  assert.equal(judgeBound(ci, { op: "<", bound: 0.82 }), "fail");
+  assert.equal(judgeBound(ci, { op: "<=", bound: 0.9 }), "pass");
+  assert.equal(judgeBound(ci, { op: ">", bound: 0.82 }), "inconclusive");
+  assert.equal(judgeBound(null, { op: ">=", bound: 0 }), "inconclusive");
 });
 
 Deno.test("mapInterval() keeps level and method and swaps ends for a decreasing map", () => {

@@ -20,18 +20,28 @@
 import type { Mode } from "../core/types.ts";
 import {
   fitLogShape,
-  type LackOfFit,
   type LogPoints,
   logPoints,
   type LogShapeLaw,
   type ShapeFit,
 } from "../core/stats_fit.ts";
 import type { Interval } from "../core/stats_interval.ts";
+import {
+  demote,
+  fmt,
+  type ModelVerdict,
+  type Residual,
+  verdictOf,
+  type Words,
+} from "./_verdict.ts";
 
-/** Significance level of the model checks (bound, lack of fit). */
-export const CHECK_ALPHA = 0.01;
-/** AICc difference from which a rival law is preferred. */
-export const AICC_MARGIN = 4;
+export {
+  AICC_MARGIN,
+  CHECK_ALPHA,
+  type ModelVerdict,
+  type Residual,
+  type VerdictStatus,
+} from "./_verdict.ts";
 
 /** A fitted parameter: value, approximate standard error and confidence interval. */
 export interface Estimate {
@@ -40,42 +50,6 @@ export interface Estimate {
   se: number | null;
   /** Confidence interval with its level and method; null when no degree of freedom is left */
   ci: Interval | null;
-}
-
-/** How well the data follow a law. */
-export type VerdictStatus =
-  /** Within the repetitions' scatter, and no other law does better */
-  | "consistent"
-  /** A systematic departure (lack-of-fit test) or another law fits much better (AICc) */
-  | "lack-of-fit"
-  /** The data ask for an impossible parameter (e.g. s > 1: slower with more cores) */
-  | "contradicted"
-  /** No check possible: exactly determined, or no repetitions to compare the residuals with */
-  | "unchecked";
-
-/** The verdict on one fit. */
-export interface ModelVerdict {
-  status: VerdictStatus;
-  /** Plain sentence(s) saying what the data do relative to the law */
-  reason: string;
-  /** Lack-of-fit F test against the repetitions' scatter; null when not possible */
-  lackOfFit: LackOfFit | null;
-  /** Largest |observed/fitted − 1| over the points (observed: geometric mean of repetitions) */
-  maxDeviation: number;
-  /** AICc on log times (lower is better); null with too few observations */
-  aicc: number | null;
-  /** A parameter held at a bound while the data ask for a value beyond it */
-  bound: { param: string; value: number; beyond: number; p: number | null } | null;
-}
-
-/** Observed against fitted time at one point. */
-export interface Residual {
-  cores: number;
-  /** Geometric mean of the repetitions (seconds) */
-  observed: number;
-  fitted: number;
-  /** observed / fitted − 1 */
-  deviation: number;
 }
 
 /** What every fit has. */
@@ -155,14 +129,6 @@ export interface FitOptions {
   level?: number;
 }
 
-function fmt(x: number): string {
-  return Number(x.toPrecision(3)).toString();
-}
-
-function fmtP(p: number): string {
-  return p < 0.0001 ? "p < 0.0001" : `p = ${Number(p.toPrecision(2))}`;
-}
-
 function valid(points: readonly RepPoint[]): RepPoint[] {
   return points.filter((p) => p.cores > 0 && Number.isFinite(p.cores))
     .sort((p, q) => p.cores - q.cores);
@@ -181,70 +147,13 @@ function estimate(f: ShapeFit, j: number): Estimate {
 
 function residuals(
   d: LogPoints,
-  f: ShapeFit,
-  law: LogShapeLaw,
-  scale: number,
+  { fit: f, law, scale }: { fit: ShapeFit; law: LogShapeLaw; scale: number },
 ): Residual[] {
   return d.x.map((x, i) => {
     const observed = Math.exp(d.mean[i]);
     const fitted = Math.exp(f.logScale + law.logShape(x, f.params));
     return { cores: x * scale, observed, fitted, deviation: observed / fitted - 1 };
   });
-}
-
-/** Law-specific words of a verdict. */
-interface Words {
-  /** "Amdahl's law" */
-  law: string;
-  /** Display names of the parameters */
-  names: string[];
-  /** Per parameter, what going below / above its bounds means */
-  beyond: { lower: string; upper: string }[];
-}
-
-function verdictOf(
-  f: ShapeFit,
-  res: Residual[],
-  words: Words,
-): ModelVerdict {
-  const maxDeviation = Math.max(...res.map((r) => Math.abs(r.deviation)));
-  const base = { lackOfFit: f.lackOfFit, maxDeviation, aicc: f.aicc, bound: null };
-  const dev = `${Number((maxDeviation * 100).toFixed(2))} %`;
-  const npar = words.names.length + 1;
-  const b = f.beyond;
-  let held = "";
-  const v: ModelVerdict = { ...base, status: "consistent", reason: "" };
-  if (b) {
-    const j = b.params[0], param = words.names[j];
-    const value = f.params[j], beyond = b.values[j];
-    v.bound = { param, value, beyond, p: b.p };
-    held = `the data ask for ${param} = ${fmt(beyond)}, held at ${fmt(value)}`;
-    if (b.p !== null && b.p < CHECK_ALPHA) {
-      const what = words.beyond[j][beyond < value ? "lower" : "upper"];
-      v.status = "contradicted";
-      v.reason = `${what}, which ${words.law} cannot describe (${held}; ${fmtP(b.p)})`;
-      return v;
-    }
-  }
-  if (f.points === npar) {
-    v.status = "unchecked";
-    v.reason = `Exactly determined: ${f.points} core counts for ${npar} parameters, so ` +
-      `${words.law} cannot be checked${held ? ` (${held})` : ""}`;
-  } else if (f.lackOfFit && f.lackOfFit.p < CHECK_ALPHA) {
-    v.status = "lack-of-fit";
-    v.reason = `The times depart from ${words.law} by up to ${dev}, more than the repetitions ` +
-      `scatter (lack-of-fit F = ${fmt(f.lackOfFit.f)}, ${fmtP(f.lackOfFit.p)})`;
-  } else if (!f.lackOfFit) {
-    v.status = "unchecked";
-    v.reason = `No repetitions to check ${words.law} against: the fitted times differ from the ` +
-      `measured ones by up to ${dev}${held ? ` (${held}, within the scatter)` : ""}`;
-  } else {
-    v.reason = `The times follow ${words.law} within the repetitions' scatter (largest ` +
-      `departure ${dev}, lack-of-fit ${fmtP(f.lackOfFit.p)}${
-        held ? `; ${held}, within the scatter` : ""
-      })`;
-  }
-  return v;
 }
 
 const AMDAHL_WORDS: Words = {
@@ -271,14 +180,14 @@ export function fitAmdahl(points: readonly RepPoint[], options: FitOptions = {})
   const f = fitLogShape(d, law, options);
   if (!f) return null;
   const t1 = Math.exp(f.logScale), s = f.params[0];
-  const res = residuals(d, f, law, 1);
+  const res = residuals(d, { fit: f, law, scale: 1 });
   return {
     s: estimate(f, 0),
     a: t1 * s,
     b: t1 * (1 - s),
     relativeTo: 1,
     df: f.df,
-    verdict: verdictOf(f, res, AMDAHL_WORDS),
+    verdict: verdictOf(f, { residuals: res, words: AMDAHL_WORDS }),
     residuals: res,
   };
 }
@@ -316,14 +225,14 @@ export function fitGustafson(
   };
   const f = fitLogShape(d, law, options);
   if (!f) return null;
-  const res = residuals(d, f, law, n0);
+  const res = residuals(d, { fit: f, law, scale: n0 });
   return {
     s: estimate(f, 0),
     n0,
     t0: Math.exp(f.logScale),
     relativeTo: n0,
     df: f.df,
-    verdict: verdictOf(f, res, GUSTAFSON_WORDS),
+    verdict: verdictOf(f, { residuals: res, words: GUSTAFSON_WORDS }),
     residuals: res,
   };
 }
@@ -340,8 +249,7 @@ export function gustafsonSpeedup(fit: GustafsonFit, n: number): number {
  */
 export function karpFlatt(
   ns: readonly number[],
-  ts: readonly number[],
-  mode: Mode,
+  { times: ts, mode }: { times: readonly number[]; mode: Mode },
 ): { cores: number; e: number | null }[] {
   const pts = ns.map((n, i) => ({ n, t: ts[i] }))
     .filter((p) => p.n > 0 && p.t > 0 && Number.isFinite(p.n) && Number.isFinite(p.t))
@@ -370,7 +278,7 @@ const USL_WORDS: Words = {
   ],
 };
 
-function uslRel(sigma: number, kappa: number, N: number): number {
+function uslRel({ sigma, kappa }: { sigma: number; kappa: number }, N: number): number {
   return N / (1 + sigma * (N - 1) + kappa * N * (N - 1));
 }
 
@@ -404,7 +312,7 @@ export function fitUsl(
   const f = fitLogShape(d, law, options);
   if (!f) return null;
   const [sigma, kappa] = f.params;
-  const res = residuals(d, f, law, n0);
+  const res = residuals(d, { fit: f, law, scale: n0 });
   const peakN = kappa > 0 && sigma < 1 ? Math.sqrt((1 - sigma) / kappa) : null;
   const peakCores = peakN === null ? null : peakN * n0;
   const lo = pts[0].cores, hi = pts[pts.length - 1].cores;
@@ -422,19 +330,19 @@ export function fitUsl(
     n0,
     t0: Math.exp(f.logScale),
     peakCores,
-    peakCapacity: peakN === null ? null : uslRel(sigma, kappa, peakN),
+    peakCapacity: peakN === null ? null : uslRel({ sigma, kappa }, peakN),
     peakExtrapolated,
     peakNote,
     relativeTo: n0,
     df: f.df,
-    verdict: verdictOf(f, res, USL_WORDS),
+    verdict: verdictOf(f, { residuals: res, words: USL_WORDS }),
     residuals: res,
   };
 }
 
 /** USL capacity (speedup, or scaled speedup in weak mode) at `n` cores, relative to n₀. */
 export function uslCapacity(fit: UslFit, n: number): number {
-  return uslRel(fit.sigma.value, fit.kappa.value, n / fit.n0);
+  return uslRel({ sigma: fit.sigma.value, kappa: fit.kappa.value }, n / fit.n0);
 }
 
 /** Options of {@linkcode fitScaling}. */
@@ -461,7 +369,7 @@ export function fitScaling(points: readonly RepPoint[], options: ScalingFitOptio
     amdahl,
     gustafson,
     usl,
-    karpFlatt: karpFlatt(pts.map((p) => p.cores), medians, mode),
+    karpFlatt: karpFlatt(pts.map((p) => p.cores), { times: medians, mode }),
     method: [amdahl?.s, gustafson?.s, usl?.sigma].some((e) => e?.ci)
       ? "profile-likelihood"
       : "none",
@@ -479,26 +387,21 @@ export function fitScaling(points: readonly RepPoint[], options: ScalingFitOptio
     fits.comparison = `AICc prefers ${LAW_NAMES[fits.preferred]} (${fmt(win)} against ${
       fmt(lose)
     } for ${a3 < a2 ? LAW_NAMES[twoName] : LAW_NAMES.usl})`;
-    demote(two.verdict, a2 - a3, LAW_NAMES.usl, LAW_NAMES[twoName], { a: a3, b: a2 });
+    demote(two.verdict, {
+      worseBy: a2 - a3,
+      rival: LAW_NAMES.usl,
+      law: LAW_NAMES[twoName],
+      aicc: { a: a3, b: a2 },
+    });
     // Gustafson is not a special case of the USL, nor the reverse: weak mode goes both ways
     if (mode === "weak") {
-      demote(usl.verdict, a3 - a2, LAW_NAMES.gustafson, "the USL", { a: a2, b: a3 });
+      demote(usl.verdict, {
+        worseBy: a3 - a2,
+        rival: LAW_NAMES.gustafson,
+        law: LAW_NAMES.usl,
+        aicc: { a: a2, b: a3 },
+      });
     }
   }
   return fits;
-}
-
-function demote(
-  v: ModelVerdict,
-  worseBy: number,
-  rival: string,
-  law: string,
-  aicc: { a: number; b: number },
-): void {
-  if (!(worseBy >= AICC_MARGIN) || v.status === "contradicted" || v.status === "lack-of-fit") {
-    return;
-  }
-  v.status = "lack-of-fit";
-  v.reason = `${rival[0].toUpperCase()}${rival.slice(1)} describes these times much better ` +
-    `than ${law} (AICc ${fmt(aicc.a)} against ${fmt(aicc.b)})`;
 }

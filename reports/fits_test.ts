@@ -172,10 +172,13 @@ Deno.test("fitScaling() in weak mode prefers the USL for times growing linearly"
 });
 
 Deno.test("karpFlatt() gives the serial fraction at every point of an Amdahl curve", () => {
-  const kf = karpFlatt(NS, NS.map((n) => amdahl(n, 0.2, 5)), "strong");
+  const kf = karpFlatt(NS, { times: NS.map((n) => amdahl(n, 0.2, 5)), mode: "strong" });
   assert.deepEqual(kf[0], { cores: 1, e: null });
   for (const p of kf.slice(1)) close(p.e!, 0.2, 1e-12);
-  assert.deepEqual(karpFlatt([1, 2, 4], [1, 1, 1], "weak").map((p) => p.e), [null, 0, 0]);
+  assert.deepEqual(
+    karpFlatt([1, 2, 4], { times: [1, 1, 1], mode: "weak" }).map((p) => p.e),
+    [null, 0, 0],
+  );
 });
 
 Deno.test("fitScaling() with one point has nothing to fit and says how intervals were made", () => {

@@ -215,7 +215,10 @@ const REFERENCE: Interval = {
   note: "The reference point n₀",
 };
 
-function scaling(points: PointStats[], fits: Fits, mode: Mode, level?: number): void {
+function scaling(
+  points: PointStats[],
+  { fits, mode, level }: { fits: Fits; mode: Mode; level?: number },
+): void {
   const base = points.find((p) => p.summary && p.summary.median > 0);
   if (!base) return;
   const t0 = base.summary!.median, n0 = base.cores;
@@ -278,7 +281,7 @@ export function analyzeRun(src: RunSource, options: AnalyzeOptions = {}): RunAna
       })),
       { mode: src.mode, level: options.level },
     );
-    scaling(points, fits, src.mode, options.level);
+    scaling(points, { fits, mode: src.mode, level: options.level });
     ops.push({ op, unit: points.find((p) => p.unit)?.unit ?? null, points, fits });
   }
   const failures = src.observations.filter((o) => !o.ok);

@@ -51,12 +51,19 @@ export interface Cell {
   trials: number;
 }
 
-function cell(name: string, hits: number, stated: number, trials: number): Cell {
-  return { name, stated: stated / trials, observed: hits / trials, trials };
+/** A generator for one cell: its own stream, from the cell's name, so cells are independent. */
+function cellRng(seed: number, name: string): Rng {
+  let h = 2166136261;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619) >>> 0;
+  return rng(seed, h);
 }
 
-function sample(r: Rng, n: number, noise: Noise, scale = 1): number[] {
-  return Array.from({ length: n }, () => scale * noise.draw(r));
+function cell(name: string, c: { hits: number; stated: number; trials: number }): Cell {
+  return { name, stated: c.stated / c.trials, observed: c.hits / c.trials, trials: c.trials };
+}
+
+function sample(r: Rng, o: { n: number; noise: Noise; scale?: number }): number[] {
+  return Array.from({ length: o.n }, () => (o.scale ?? 1) * o.noise.draw(r));
 }
 
 /** Coverage of the median's interval (seconds, and rate = amount / seconds). */
@@ -65,38 +72,38 @@ export function medianCoverage(
   noise: Noise,
   o: { trials: number; seed: number; rate?: boolean },
 ): Cell {
-  const r = rng(o.seed, n);
+  const name = `median${o.rate ? " rate" : ""} n=${n} ${noise.name}`;
+  const r = cellRng(o.seed, name);
   let hits = 0, stated = 0, trials = 0;
   const truth = o.rate ? 1 / noise.median : noise.median;
   for (let t = 0; t < o.trials; t++) {
-    const xs = sample(r, n, noise).map((x) => (o.rate ? 1 / x : x));
+    const xs = sample(r, { n, noise }).map((x) => (o.rate ? 1 / x : x));
     const ci = medianCI(xs);
     if (!ci) continue;
     trials++;
     stated += ci.level;
     if (ci.lo <= truth && truth <= ci.hi) hits++;
   }
-  return cell(`median${o.rate ? " rate" : ""} n=${n} ${noise.name}`, hits, stated, trials);
+  return cell(name, { hits, stated, trials });
 }
 
 /** Coverage of the interval of a ratio of times (b = ratio × a in distribution). */
 export function ratioCoverage(
-  m: number,
-  n: number,
-  ratio: number,
   noise: Noise,
-  o: { trials: number; seed: number },
+  o: { m: number; n: number; ratio: number; trials: number; seed: number },
 ): Cell {
-  const r = rng(o.seed, m * 1000 + n);
+  const { m, n, ratio } = o;
+  const name = `ratio ${m}:${n} r=${ratio} ${noise.name}`;
+  const r = cellRng(o.seed, name);
   let hits = 0, stated = 0, trials = 0;
   for (let t = 0; t < o.trials; t++) {
-    const ci = ratioCI(sample(r, m, noise), sample(r, n, noise, ratio));
+    const ci = ratioCI(sample(r, { n: m, noise }), sample(r, { n, noise, scale: ratio }));
     if (!ci) continue;
     trials++;
     stated += ci.level;
     if (ci.lo <= ratio && ratio <= ci.hi) hits++;
   }
-  return cell(`ratio ${m}:${n} r=${ratio} ${noise.name}`, hits, stated, trials);
+  return cell(name, { hits, stated, trials });
 }
 
 function observations(cores: number, seconds: number[]): Observation[] {
@@ -123,12 +130,11 @@ function observations(cores: number, seconds: number[]): Observation[] {
 
 /** Coverage of the speedup and efficiency intervals of analyzeRun() at 2 cores, Amdahl truth. */
 export function speedupCoverage(
-  reps: number,
-  s: number,
   noise: Noise,
-  o: { trials: number; seed: number },
+  o: { reps: number; s: number; trials: number; seed: number },
 ): Cell[] {
-  const r = rng(o.seed, reps);
+  const { reps, s } = o;
+  const r = cellRng(o.seed, `speedup r=${reps} s=${s} ${noise.name}`);
   const speedup = 1 / (s + (1 - s) / 2);
   let hs = 0, he = 0, stated = 0, trials = 0;
   for (let t = 0; t < o.trials; t++) {
@@ -149,8 +155,8 @@ export function speedupCoverage(
       status: null,
       operations: ["op"],
       observations: [
-        ...observations(1, sample(r, reps, noise)),
-        ...observations(2, sample(r, reps, noise, 1 / speedup)),
+        ...observations(1, sample(r, { n: reps, noise })),
+        ...observations(2, sample(r, { n: reps, noise, scale: 1 / speedup })),
       ],
       monitor: [],
       aggregates: [],
@@ -165,54 +171,51 @@ export function speedupCoverage(
     if (ef.lo <= speedup / 2 && speedup / 2 <= ef.hi) he++;
   }
   return [
-    cell(`speedup 2 cores r=${reps} ${noise.name}`, hs, stated, trials),
-    cell(`efficiency 2 cores r=${reps} ${noise.name}`, he, stated, trials),
+    cell(`speedup 2 cores r=${reps} ${noise.name}`, { hits: hs, stated, trials }),
+    cell(`efficiency 2 cores r=${reps} ${noise.name}`, { hits: he, stated, trials }),
   ];
 }
 
 /** How often identical distributions are called faster or slower, against the stated rate. */
 export function comparisonFalsePositives(
-  m: number,
-  n: number,
   noise: Noise,
-  o: { trials: number; seed: number },
+  o: { m: number; n: number; trials: number; seed: number },
 ): Cell {
-  const r = rng(o.seed, 7 + m * 1000 + n);
+  const { m, n } = o;
+  const r = cellRng(o.seed, `false positives ${m}:${n} ${noise.name}`);
   let hits = 0, stated = 0, trials = 0;
   for (let t = 0; t < o.trials; t++) {
-    const c = compareSamples(sample(r, m, noise), sample(r, n, noise));
+    const c = compareSamples(sample(r, { n: m, noise }), sample(r, { n, noise }));
     if (c.falsePositiveRate === null) continue;
     trials++;
     stated += c.falsePositiveRate;
     if (c.verdict !== "indistinguishable") hits++;
   }
-  return cell(`false positives ${m}:${n} ${noise.name}`, hits, stated, trials);
+  return cell(`false positives ${m}:${n} ${noise.name}`, { hits, stated, trials });
 }
 
 /** How often a slowdown of exactly `ratio` is flagged as beyond `maxRegression`. */
 export function regressionFalseAlarms(
-  m: number,
-  n: number,
-  ratio: number,
-  maxRegression: number,
   noise: Noise,
-  o: { trials: number; seed: number },
+  o: { m: number; n: number; ratio: number; maxRegression: number; trials: number; seed: number },
 ): Cell {
-  const r = rng(o.seed, 11 + m * 1000 + n);
+  const { m, n, ratio, maxRegression } = o;
+  const r = cellRng(o.seed, `regression ${m}:${n} ${ratio} ${maxRegression} ${noise.name}`);
   let hits = 0, stated = 0, trials = 0;
   for (let t = 0; t < o.trials; t++) {
-    const g = regressionTest(sample(r, m, noise), sample(r, n, noise, ratio), { maxRegression });
+    const g = regressionTest(sample(r, { n: m, noise }), sample(r, { n, noise, scale: ratio }), {
+      maxRegression,
+    });
     if (g.falseAlarmRate === null) continue;
     trials++;
     stated += g.falseAlarmRate;
     if (g.regressed) hits++;
   }
-  return cell(
-    `regression alarms ${m}:${n} at ${ratio}× (max ${maxRegression})`,
+  return cell(`regression alarms ${m}:${n} at ${ratio}× (max ${maxRegression})`, {
     hits,
     stated,
     trials,
-  );
+  });
 }
 
 /** A scaling law with its true parameters. */
@@ -222,8 +225,8 @@ export type Truth =
   | { law: "usl"; sigma: number; kappa: number };
 
 /** Time of the law at n cores (1-core time 1; relative to n₀ = the first core count). */
-export function lawTime(truth: Truth, n: number, n0 = 1): number {
-  const k = n / n0;
+export function lawTime(truth: Truth, at: { n: number; n0?: number }): number {
+  const n = at.n, k = n / (at.n0 ?? 1);
   switch (truth.law) {
     case "amdahl":
       return truth.s + (1 - truth.s) / n;
@@ -244,19 +247,18 @@ function describe(t: Truth): string {
  */
 export function fitCoverage(
   truth: Truth,
-  cores: number[],
-  reps: number,
-  noise: Noise,
-  o: { trials: number; seed: number },
+  o: { cores: number[]; reps: number; noise: Noise; trials: number; seed: number },
 ): Cell[] {
-  const r = rng(o.seed, reps * 100 + cores.length);
+  const { cores, reps, noise } = o;
+  const where = `${describe(truth)} cores ${cores.join(",")} r=${reps} ${noise.name}`;
+  const r = cellRng(o.seed, where);
   const names = truth.law === "usl" ? ["σ", "κ"] : [truth.law === "amdahl" ? "s" : "s′"];
   const values = truth.law === "usl" ? [truth.sigma, truth.kappa] : [truth.s];
   const hits = names.map(() => 0);
   let stated = 0, trials = 0, flagged = 0, fits = 0;
   for (let t = 0; t < o.trials; t++) {
     const pts: RepPoint[] = cores.map((n) => {
-      const seconds = sample(r, reps, noise, lawTime(truth, n, cores[0]));
+      const seconds = sample(r, { n: reps, noise, scale: lawTime(truth, { n, n0: cores[0] }) });
       return { cores: n, seconds, median: seconds[0] };
     });
     const fit = truth.law === "amdahl"
@@ -276,9 +278,8 @@ export function fitCoverage(
       if (e.ci!.lo <= values[j] && values[j] <= e.ci!.hi) hits[j]++;
     });
   }
-  const where = `${describe(truth)} cores ${cores.join(",")} r=${reps} ${noise.name}`;
   return [
-    ...names.map((nm, j) => cell(`${nm}: ${where}`, hits[j], stated, trials)),
+    ...names.map((nm, j) => cell(`${nm}: ${where}`, { hits: hits[j], stated, trials })),
     { name: `verdict flags: ${where}`, stated: NaN, observed: flagged / fits, trials: fits },
   ];
 }

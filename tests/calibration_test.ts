@@ -46,25 +46,41 @@ Deno.test("ratio, speedup and efficiency intervals cover the true ratio as often
   const cells: Cell[] = [];
   for (const noise of [lognormal(0.1), expTail(0.1)]) {
     for (const [m, n] of [[3, 3], [5, 5], [4, 8], [10, 10]]) {
-      cells.push(ratioCoverage(m, n, 1.7, noise, { trials: 1000, seed: 3 }));
+      cells.push(ratioCoverage(noise, { m, n, ratio: 1.7, trials: 1000, seed: 3 }));
     }
   }
-  cells.push(...speedupCoverage(5, 0.2, expTail(0.1), { trials: 400, seed: 4 }));
+  cells.push(...speedupCoverage(expTail(0.1), { reps: 5, s: 0.2, trials: 400, seed: 4 }));
   calibrated(cells);
 });
 
 Deno.test("comparisons of identical runs call a difference as often as their stated rate", () => {
   const cells: Cell[] = [];
   for (const [m, n] of [[3, 3], [5, 5], [10, 10], [20, 20]]) {
-    cells.push(comparisonFalsePositives(m, n, expTail(0.1), { trials: 2000, seed: 5 }));
+    cells.push(comparisonFalsePositives(expTail(0.1), { m, n, trials: 2000, seed: 5 }));
   }
   // a slowdown of exactly the allowed 10 %: flagged at most as often as stated
   for (const [m, n] of [[3, 3], [5, 5], [10, 10]]) {
-    cells.push(regressionFalseAlarms(m, n, 1.1, 0.1, expTail(0.1), { trials: 2000, seed: 6 }));
+    cells.push(
+      regressionFalseAlarms(expTail(0.1), {
+        m,
+        n,
+        ratio: 1.1,
+        maxRegression: 0.1,
+        trials: 2000,
+        seed: 6,
+      }),
+    );
   }
   calibrated(cells);
   // unchanged runs (ratio 1) are (almost) never a 10 % regression
-  const same = regressionFalseAlarms(5, 5, 1, 0.1, expTail(0.1), { trials: 2000, seed: 7 });
+  const same = regressionFalseAlarms(expTail(0.1), {
+    m: 5,
+    n: 5,
+    ratio: 1,
+    maxRegression: 0.1,
+    trials: 2000,
+    seed: 7,
+  });
   assert.ok(same.observed <= 0.005, `${same.observed}`);
 });
 
@@ -74,7 +90,10 @@ Deno.test("Amdahl and Gustafson intervals cover s and s′; verdicts rarely flag
     for (const reps of [1, 5]) {
       for (const s of [0.05, 0.5]) {
         cells.push(
-          ...fitCoverage({ law: "amdahl", s }, cores, reps, lognormal(0.05), {
+          ...fitCoverage({ law: "amdahl", s }, {
+            cores: cores,
+            reps: reps,
+            noise: lognormal(0.05),
             trials: 500,
             seed: 8,
           }),
@@ -83,14 +102,20 @@ Deno.test("Amdahl and Gustafson intervals cover s and s′; verdicts rarely flag
     }
   }
   cells.push(
-    ...fitCoverage({ law: "amdahl", s: 0.2 }, [1, 2, 4, 8], 3, expTail(0.05), {
+    ...fitCoverage({ law: "amdahl", s: 0.2 }, {
+      cores: [1, 2, 4, 8],
+      reps: 3,
+      noise: expTail(0.05),
       trials: 500,
       seed: 9,
     }),
   );
   for (const s of [0.05, 0.5]) {
     cells.push(
-      ...fitCoverage({ law: "gustafson", s }, [1, 2, 4, 8, 16], 3, lognormal(0.05), {
+      ...fitCoverage({ law: "gustafson", s }, {
+        cores: [1, 2, 4, 8, 16],
+        reps: 3,
+        noise: lognormal(0.05),
         trials: 500,
         seed: 10,
       }),
@@ -102,16 +127,13 @@ Deno.test("Amdahl and Gustafson intervals cover s and s′; verdicts rarely flag
 });
 
 Deno.test("USL intervals cover σ and κ", () => {
-  const cells = fitCoverage(
-    { law: "usl", sigma: 0.05, kappa: 0.01 },
-    [1, 2, 4, 8, 16],
-    3,
-    lognormal(0.05),
-    {
-      trials: 300,
-      seed: 11,
-    },
-  );
+  const cells = fitCoverage({ law: "usl", sigma: 0.05, kappa: 0.01 }, {
+    cores: [1, 2, 4, 8, 16],
+    reps: 3,
+    noise: lognormal(0.05),
+    trials: 300,
+    seed: 11,
+  });
   calibrated(cells.slice(0, 2));
   assert.ok(cells[2].observed <= 0.04, `${cells[2].name}: ${cells[2].observed}`);
 });
