@@ -17,6 +17,9 @@ import { showCommand } from "./show.ts";
 import { reportCommand } from "./report.ts";
 import { imageCommand } from "./image.ts";
 import { dataCommand } from "./data.ts";
+import { addWorkloadHelp } from "./workload_help.ts";
+import { builtinWorkloads } from "../workloads/mod.ts";
+import { outputWidth } from "./_table.ts";
 
 /** The program with every command; `plugin`: a provider plugin the command line names. */
 export function program(plugin?: Plugin): Command {
@@ -52,6 +55,7 @@ function exitOverrideAll(
 export async function main(args: string[]): Promise<never> {
   try {
     const cmd = program(await pluginOfCommandLine(args));
+    await addWorkloadHelp(cmd, args, { workloads: builtinWorkloads, width: outputWidth() });
     exitOverrideAll(cmd as never);
     await cmd.parseAsync(args, { from: "user" });
     Deno.exit(0);

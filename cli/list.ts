@@ -5,11 +5,12 @@
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
-import { quote, ValidationError } from "../core/errors.ts";
 import { describeParam } from "../core/params.ts";
-import { BUILTIN_WORKLOADS, loadWorkload } from "../workloads/mod.ts";
+import { BUILTIN_WORKLOADS, builtinWorkloads, loadWorkload } from "../workloads/mod.ts";
 import { PROVIDERS } from "../providers/mod.ts";
 import type { SettingDecls } from "../core/settings.ts";
+import { workloadHelp } from "./workload_help.ts";
+import { outputWidth } from "./_table.ts";
 
 async function workloads(json: boolean): Promise<string> {
   const items = [];
@@ -77,7 +78,9 @@ export function listCommand() {
     .option("--json", "Print JSON")
     .action(async (what, opts) => {
       if (what !== undefined && what !== "workloads" && what !== "providers") {
-        throw new ValidationError(`Unknown list ${quote(what)} (known: workloads, providers)`);
+        // a workload's own help: scalebench list amdahl (or ./my_bench.ts)
+        const width = outputWidth();
+        return console.log(await workloadHelp(what, { workloads: builtinWorkloads, width }));
       }
       const json = Boolean(opts.json);
       const parts = [];
