@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { assertAlmostEquals, assertEquals } from "../core/_assert.ts";
 import type { Observation } from "../core/types.ts";
+import { renderJson } from "./json.ts";
 import { analyzeRun, type RunSource } from "./model.ts";
 
 function o(
@@ -140,4 +141,32 @@ Deno.test("analyzeRun() weak mode: scaled speedup interval k·t₀/t, efficiency
   assertAlmostEquals(ef.hi, 1.02 / 1.24, 1e-12);
   assertAlmostEquals(ef.level, 1 - 2 / 70, 1e-12);
   assert.ok(ef.lo < p2.efficiency! && p2.efficiency! < ef.hi);
+});
+
+Deno.test("analyzeRun() in --format json: every interval with its level and method, fits with verdicts", () => {
+  const reps = (c: number, t: number) =>
+    [0.98, 1, 1.02, 0.99, 1.01, 1].map((f, i) => o(c, i, t * f));
+  const a = analyzeRun(source([...reps(1, 1), ...reps(2, 0.6), ...reps(4, 0.4)]));
+  const doc = JSON.parse(renderJson([a], []));
+  const op = doc.runs[0].operations[0];
+  const intervals = [
+    ...op.points.flatMap((p: { ci: unknown; intervals: Record<string, unknown> }) => [
+      p.ci,
+      ...Object.values(p.intervals),
+    ]),
+    op.fits.amdahl.s.ci,
+    op.fits.usl.sigma.ci,
+    op.fits.usl.kappa.ci,
+  ].filter((x) => x !== null);
+  assert.equal(intervals.length, 3 * 6 + 3 - 1); // no Karp–Flatt interval at n₀
+  for (const ci of intervals) {
+    assert.ok(typeof ci.level === "number" && ci.level > 0 && ci.level <= 1, JSON.stringify(ci));
+    assert.ok(typeof ci.method === "string" && ci.method.length > 0, JSON.stringify(ci));
+  }
+  for (const fit of [op.fits.amdahl, op.fits.usl]) {
+    assert.ok(
+      ["consistent", "lack-of-fit", "contradicted", "unchecked"].includes(fit.verdict.status),
+    );
+    assert.ok(fit.verdict.reason.length > 20, fit.verdict.reason);
+  }
 });
