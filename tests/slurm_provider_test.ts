@@ -3,7 +3,10 @@
  * Ignored, with the reason, where no Slurm answers (failed under SCALEBENCH_TEST_REQUIRE_ALL=1).
  */
 import { assert, assertEquals, assertStringIncludes } from "../core/_assert.ts";
+import type { Provider, ProviderSession } from "../core/provider.ts";
 import { readRun } from "../core/results.ts";
+import { runSweep } from "../core/run.ts";
+import { builtinWorkloads } from "../workloads/mod.ts";
 import { jobsNamed, slurm } from "../providers/slurm/commands.ts";
 import { jobName } from "../providers/slurm/script.ts";
 import { slurmProvider } from "../providers/slurm/mod.ts";
@@ -299,5 +302,50 @@ test("--within-allocation runs every point as an srun step inside one allocation
     alloc,
     alloc,
   ]);
+  await Deno.remove(out, { recursive: true });
+});
+
+test("a session whose poll() throws mid-point leaves no job of the run, and the run resumes", async () => {
+  const out = await tmp();
+  const provider: Provider = {
+    ...slurmProvider,
+    async open(ctx) {
+      const s: ProviderSession = await (slurmProvider as Provider).open(ctx);
+      return {
+        emit: (b) => s.emit(b),
+        submit: (b, e) => s.submit(b, e),
+        lines: (h) => s.lines(h),
+        collect: (h) => s.collect(h),
+        cancel: (h, r) => s.cancel(h, r),
+        close: () => s.close(),
+        // the second point's job is queued or running when its first poll throws
+        poll: (h) =>
+          h.batch.point.cores === 2 ? Promise.reject(new Error("poll broke")) : s.poll(h),
+      };
+    },
+  };
+  const options = {
+    workloads: builtinWorkloads,
+    workload: "amdahl",
+    params: { work: 10 },
+    cores: [1, 2],
+    layout: "ranks" as const,
+    reps: 1,
+    output: out,
+    pollInterval: 0.3,
+    coresPerNode: 4,
+    providerSettings: { exclusive: false },
+    log: () => {},
+  };
+  let failure: unknown = null;
+  await runSweep({ ...options, provider }).catch((err) => (failure = err));
+  assertEquals((failure as Error)?.message, "poll broke");
+  const [dir] = [...Deno.readDirSync(out)].map((e) => `${out}/${e.name}`);
+  const run = await readRun(dir);
+  assertEquals([run.manifest.status, run.manifest.error], ["failed", "poll broke"]);
+  await nothingLeft({ runId: run.manifest.run_id, runDir: dir });
+  const resumed = await runSweep({ ...options, provider: slurmProvider, resume: dir });
+  assertEquals([resumed.status, resumed.recorded, resumed.observations], ["complete", 1, 2]);
+  await nothingLeft({ runId: run.manifest.run_id, runDir: dir });
   await Deno.remove(out, { recursive: true });
 });
