@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Observation } from "./types.ts";
+import type { MonitorSample, Observation } from "./types.ts";
 
 /** What rank 0 measures for one task: the observation's fields the rank runtime knows. */
 export type TaskRecord =
@@ -97,4 +97,14 @@ export function toTaskRecord(value: unknown): TaskRecord {
 export function toObservation(value: unknown): Observation {
   check(value, OBSERVATION_FIELDS, OPTIONAL_FIELDS);
   return value as Observation;
+}
+
+/** `value` as a monitor sample (a `mon` record, a line of monitor.jsonl), or a RecordError. */
+export function toMonitorSample(value: unknown): MonitorSample {
+  check(value, { t: num, rank: int, rss_bytes: num, cpu_percent: orNull(num) }, {
+    cores: int,
+    batch: str,
+    phase: str,
+  });
+  return value as MonitorSample;
 }

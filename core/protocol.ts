@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { RecordError, type TaskRecord, toTaskRecord } from "./observation.ts";
+import { RecordError, type TaskRecord, toMonitorSample, toTaskRecord } from "./observation.ts";
 import type { Mode, MonitorSample, PlannedPoint, Task } from "./types.ts";
 
 export { RecordError, type TaskRecord };
@@ -90,15 +90,6 @@ function fail(what: string): never {
   throw new RecordError(what);
 }
 
-function sample(v: unknown): MonitorSample {
-  const s = v as MonitorSample;
-  if (!s || typeof s !== "object") fail("'mon' record without a sample");
-  if (typeof s.t !== "number" || !Number.isInteger(s.rank) || typeof s.rss_bytes !== "number") {
-    fail("'mon' sample needs numbers t, rank and rss_bytes");
-  }
-  return s;
-}
-
 /** A decoded record, checked against its type's shape (a RecordError says what is wrong). */
 export function toRankRecord(value: unknown): RankRecord {
   const r = value as Record<string, unknown>;
@@ -119,7 +110,7 @@ export function toRankRecord(value: unknown): RankRecord {
     case "obs":
       return { type: "obs", obs: toTaskRecord(r.obs) };
     case "mon":
-      return { type: "mon", sample: sample(r.sample) };
+      return { type: "mon", sample: toMonitorSample(r.sample) };
     case "fail":
       if (typeof r.message !== "string") fail("'fail' record needs a message");
       return { type: "fail", t, message: r.message as string, validation: r.validation === true };

@@ -7,7 +7,7 @@
  * @module
  */
 import { errorMessage, quote, ValidationError } from "./errors.ts";
-import { toObservation } from "./observation.ts";
+import { toMonitorSample, toObservation } from "./observation.ts";
 import type { Manifest, MonitorSample, Observation } from "./types.ts";
 
 /** Files of a run directory. */
@@ -246,7 +246,11 @@ export async function readRun(
   const monPath = join(dir, RUN_FILES.monitor);
   const monitor = options.monitor === false
     ? []
-    : parseJsonl<MonitorSample>(await readOptional(monPath), { file: monPath, onWarning: warn });
+    : parseJsonl<MonitorSample>(await readOptional(monPath), {
+      file: monPath,
+      onWarning: warn,
+      validate: toMonitorSample,
+    });
   return { dir, manifest, observations, monitor, warnings };
 }
 
