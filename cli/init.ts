@@ -7,8 +7,6 @@
  */
 import { Command } from "@commander-js/extra-typings";
 import { quote, ValidationError } from "../core/errors.ts";
-import { sourceRankCommand } from "../core/run.ts";
-import { cliRankCommand } from "./config.ts";
 
 /** The workload module's text. `typesUrl`: where `WorkloadApi` comes from (source checkouts). */
 export function workloadTemplate(name: string, typesUrl: string | null): string {
@@ -68,12 +66,56 @@ function sumOfSquares(n: number): number {
 `;
 }
 
+/**
+ * How scalebench was started, so that the generated test starts it the same way wherever it runs:
+ * a checkout (its `./scalebench` launcher), a bundle (run by the test's own Deno), or a compiled
+ * binary. Only a checkout has `mod.ts` to take the workload API's types from.
+ */
+export type Launch =
+  | { kind: "checkout"; launcher: string; types: string | null }
+  | { kind: "bundle"; bundle: string }
+  | { kind: "binary"; binary: string };
+
+/** The launch of this process: `Deno.execPath()` and `Deno.mainModule` tell the three apart. */
+export function currentLaunch(): Launch {
+  const exe = Deno.execPath();
+  if (!/^deno(\.exe)?$/.test(exe.split(/[\\/]/).pop() ?? "")) {
+    return { kind: "binary", binary: exe };
+  }
+  const main = new URL(Deno.mainModule);
+  if (main.protocol === "file:" && main.pathname.endsWith("/cli/main.ts")) {
+    const types = new URL("../mod.ts", main);
+    let exists = false;
+    try {
+      exists = Deno.statSync(types).isFile;
+    } catch { /* not a checkout's mod.ts */ }
+    return {
+      kind: "checkout",
+      launcher: new URL("../scalebench", main).pathname,
+      types: exists ? types.href : null,
+    };
+  }
+  return { kind: "bundle", bundle: main.pathname };
+}
+
+/** The argv expression (TypeScript source) that starts scalebench in the generated test. */
+export function launchExpression(launch: Launch): string {
+  switch (launch.kind) {
+    case "checkout":
+      return JSON.stringify([launch.launcher]);
+    case "bundle":
+      return `[Deno.execPath(), "run", "-A", "--quiet", ${JSON.stringify(launch.bundle)}]`;
+    case "binary":
+      return JSON.stringify([launch.binary]);
+  }
+}
+
 /** The test's text: runs the workload through scalebench at 1 and 2 cores. */
-export function testTemplate(name: string, command: string[]): string {
+export function testTemplate(name: string, launch: Launch): string {
   return `// Runs ${name} through scalebench end to end: every check must pass at 1 and 2 cores.
 // SCALEBENCH_CMD overrides how scalebench is started (space-separated).
 const SCALEBENCH = Deno.env.get("SCALEBENCH_CMD")?.split(" ") ??
-  ${JSON.stringify(command)};
+  ${launchExpression(launch)};
 
 Deno.test(${JSON.stringify(`${name} passes its checks at 1 and 2 cores`)}, async () => {
   const out = await Deno.makeTempDir();
@@ -102,7 +144,7 @@ function fileBase(name: string): string {
 /** Write the two files into `dir`; refuses to overwrite. Returns their paths. */
 export async function scaffold(
   name: string,
-  options: { dir: string; typesUrl: string | null; command: string[] },
+  options: { dir: string; launch: Launch },
 ): Promise<string[]> {
   if (!/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(name)) {
     throw new ValidationError(
@@ -122,8 +164,9 @@ export async function scaffold(
   }
   try {
     await Deno.mkdir(options.dir, { recursive: true });
-    await Deno.writeTextFile(files[0], workloadTemplate(name, options.typesUrl));
-    await Deno.writeTextFile(files[1], testTemplate(name, options.command));
+    const types = options.launch.kind === "checkout" ? options.launch.types : null;
+    await Deno.writeTextFile(files[0], workloadTemplate(name, types));
+    await Deno.writeTextFile(files[1], testTemplate(name, options.launch));
   } catch (err) {
     throw new ValidationError(
       `Cannot write to ${quote(options.dir, 200)} (--dir): ${(err as Error).message}`,
@@ -139,10 +182,7 @@ export function initCommand() {
     .argument("<name>", "workload name")
     .option("--dir <dir>", "Directory to write to", ".")
     .action(async (name, opts) => {
-      const command = cliRankCommand(sourceRankCommand).slice(0, -1);
-      const fromSource = command.length > 1;
-      const typesUrl = fromSource ? new URL("../mod.ts", import.meta.url).href : null;
-      const files = await scaffold(name, { dir: opts.dir, typesUrl, command });
+      const files = await scaffold(name, { dir: opts.dir, launch: currentLaunch() });
       console.log(`Created ${files.join(" and ")}`);
       console.log(`Run it:  scalebench run ${files[0]} -c 1,2 -r 3`);
       console.log(`Test it: deno test -A ${files[1]}`);

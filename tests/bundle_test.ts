@@ -29,6 +29,23 @@ Deno.test("the bundle runs sweeps with threads, monitoring and a user's workload
   const sb = [Deno.execPath(), "run", "-A", "--quiet", bundle];
   const init = await sh([...sb, "init", "user-work", "--dir", dir], dir);
   assertEquals(init.code, 0, init.out);
+  // generated from the bundle: no import of a mod.ts that is not there, no Deno path of this
+  // machine; the test runs the bundle with the Deno that runs the test, and passes as generated
+  const [work, test] = await Promise.all(
+    ["user_work.ts", "user_work_test.ts"].map((f) => Deno.readTextFile(`${dir}/${f}`)),
+  );
+  assertEquals([work.includes("import"), test.includes(Deno.execPath())], [false, false]);
+  assertEquals(
+    test.includes(`[Deno.execPath(), "run", "-A", "--quiet", ${JSON.stringify(bundle)}]`),
+    true,
+  );
+  const check = await sh([Deno.execPath(), "check", `${dir}/user_work.ts`], dir);
+  assertEquals(check.code, 0, check.out);
+  const generated = await sh(
+    [Deno.execPath(), "test", "-A", "--quiet", `${dir}/user_work_test.ts`],
+    dir,
+  );
+  assertEquals(generated.code, 0, generated.out);
   for (const workload of ["amdahl", `${dir}/user_work.ts`]) {
     const r = await sh([
       ...sb,
