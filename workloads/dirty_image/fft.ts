@@ -3,9 +3,10 @@
  * generic odd radix) with precomputed twiddles, and Bluestein's algorithm for lengths with a large
  * prime factor. Data are interleaved re/im in a Float64Array. No allocation per transform.
  *
- * The 2-D transform of a square grid does the rows (only those that may be non-zero), a blocked
- * transpose, then the rows again: its output is the transposed spectrum, which the caller indexes
- * accordingly (that saves a second transpose).
+ * The 2-D transform of a square grid does the rows (only those that may be non-zero), then, a strip
+ * of 16 columns at a time, a transpose, the columns as rows, and the strip's consumer (the crop):
+ * its output is the transposed spectrum, which the caller indexes accordingly (that saves a second
+ * transpose), and the strip stays in cache — the whole transposed matrix is never written.
  *
  * Sign convention: `sign = −1` is the forward transform Σ x e^{−2πi jk/n}, `+1` the inverse
  * without the 1/n factor.
@@ -348,66 +349,93 @@ class Bluestein {
   }
 }
 
+/** Columns of the transposed spectrum handed to a consumer at a time (see Fft2d.runStrips). */
+export const STRIP = 16;
+
 /** Square 2-D FFT of `n × n` complex values with a reusable plan and transpose buffer. */
 export class Fft2d {
   readonly n: number;
   #plan: FftPlan;
-  #tmp: Float64Array;
+  #strip: Float64Array;
+  #tmp: Float64Array | null = null;
 
   constructor(n: number, sign: -1 | 1) {
     this.n = n;
     this.#plan = new FftPlan(n, sign);
-    this.#tmp = new Float64Array(2 * n * n);
+    this.#strip = new Float64Array(2 * STRIP * n);
   }
 
   /**
-   * Transform `grid` (row-major n × n, interleaved complex); rows outside `[row0, row1)` must be
-   * zero and are skipped. Returns the transposed result: `out[x·n + y]` is the spectrum at row y,
-   * column x — only for the columns x in `cols` (ranges [a, b); default all). The returned buffer
-   * is owned by this object and reused by the next call.
+   * Transform `grid` (row-major n × n, interleaved complex; rows outside `[row0, row1)` must be
+   * zero and are skipped) and hand the transposed result to `strip`, at most {@linkcode STRIP}
+   * columns at a time: `strip(t, c0, c1)` gets `t[2·((x − c0)·n + y)]`, the spectrum at row y and
+   * column x ∈ [c0, c1), for the columns x in `cols` (ranges [a, b); default all). The grid's rows
+   * are transformed in place. Each strip goes from the transpose through its column transforms to
+   * its consumer while it is in cache: the n × n transposed matrix is never written.
+   */
+  runStrips(
+    grid: Float64Array,
+    opts: {
+      row0?: number;
+      row1?: number;
+      cols?: [number, number][];
+      strip(t: Float64Array, c0: number, c1: number): void;
+    },
+  ): void {
+    const n = this.n, plan = this.#plan, t = this.#strip;
+    const r0 = Math.max(0, opts.row0 ?? 0), r1 = Math.min(n, opts.row1 ?? n);
+    for (let r = r0; r < r1; r++) plan.run(grid, r * n);
+    for (const [a, b] of opts.cols ?? [[0, n]]) {
+      for (let c0 = a; c0 < b; c0 += STRIP) {
+        const c1 = Math.min(b, c0 + STRIP);
+        transpose(grid, t, { n, r0, r1, c0, c1 });
+        for (let c = 0; c < c1 - c0; c++) plan.run(t, c * n);
+        opts.strip(t, c0, c1);
+      }
+    }
+  }
+
+  /**
+   * Transform `grid` as {@linkcode runStrips} does and return the whole transposed result:
+   * `out[x·n + y]` is the spectrum at row y, column x — only for the columns x in `cols`. The
+   * returned buffer is owned by this object and reused by the next call.
    */
   runTransposed(
     grid: Float64Array,
     opts: { row0?: number; row1?: number; cols?: [number, number][] } = {},
   ): Float64Array {
-    const n = this.n, plan = this.#plan, out = this.#tmp;
-    const r0 = Math.max(0, opts.row0 ?? 0), r1 = Math.min(n, opts.row1 ?? n);
-    const cols = opts.cols ?? [[0, n]];
-    for (let r = r0; r < r1; r++) plan.run(grid, r * n);
-    for (const [a, b] of cols) {
-      transpose(grid, out, { n, r0, r1, c0: a, c1: b });
-      for (let c = a; c < b; c++) plan.run(out, c * n);
-    }
+    const n = this.n;
+    const out = this.#tmp ??= new Float64Array(2 * n * n);
+    this.runStrips(grid, {
+      ...opts,
+      strip: (t, c0, c1) => out.set(t.subarray(0, 2 * (c1 - c0) * n), 2 * c0 * n),
+    });
     return out;
   }
 }
 
-/** out[c·n + r] = a[r·n + c] for complex n × n, columns [c0, c1); rows outside [r0, r1) are 0. */
+/**
+ * out[(c − c0)·n + r] = a[r·n + c] for complex n × n, columns [c0, c1) (at most a strip); rows
+ * outside [r0, r1) are 0.
+ */
 function transpose(
   a: Float64Array,
   out: Float64Array,
   o: { n: number; r0: number; r1: number; c0: number; c1: number },
 ): void {
   const { n, r0, r1, c0, c1 } = o;
-  const B = 16;
-  for (let c = c0; c < c1; c++) {
+  for (let c = 0; c < c1 - c0; c++) {
     out.fill(0, 2 * c * n, 2 * (c * n + r0));
     out.fill(0, 2 * (c * n + r1), 2 * (c + 1) * n);
   }
-  for (let rb = r0; rb < r1; rb += B) {
-    const re = Math.min(rb + B, r1);
-    for (let cb = c0; cb < c1; cb += B) {
-      const ce = Math.min(cb + B, c1);
-      for (let r = rb; r < re; r++) {
-        let src = 2 * (r * n + cb);
-        let dst = 2 * (cb * n + r);
-        for (let c = cb; c < ce; c++) {
-          out[dst] = a[src];
-          out[dst + 1] = a[src + 1];
-          src += 2;
-          dst += 2 * n;
-        }
-      }
+  for (let r = r0; r < r1; r++) {
+    let src = 2 * (r * n + c0);
+    let dst = 2 * r;
+    for (let c = c0; c < c1; c++) {
+      out[dst] = a[src];
+      out[dst + 1] = a[src + 1];
+      src += 2;
+      dst += 2 * n;
     }
   }
 }

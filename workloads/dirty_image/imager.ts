@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type Crop, extractPair, makeCrop } from "./correct.ts";
+import { type Crop, extractStrip, makeCrop } from "./correct.ts";
 import { C_LIGHT } from "./dft.ts";
 import { Fft2d, goodSize } from "./fft.ts";
 import {
@@ -131,11 +131,12 @@ export class Imager {
         outB?.fill(0);
         continue;
       }
-      const t = this.#fft.runTransposed(this.#z, { ...rows, cols: this.#cols });
-      extractPair(t, { a: outA, b: outB }, {
-        crop: this.crop,
-        scaleA: swa > 0 ? 1 / (2 * swa) : 0,
-        scaleB: swb > 0 ? 1 / (2 * swb) : 0,
+      const scales = { scaleA: swa > 0 ? 1 / (2 * swa) : 0, scaleB: swb > 0 ? 1 / (2 * swb) : 0 };
+      this.#fft.runStrips(this.#z, {
+        ...rows,
+        cols: this.#cols,
+        strip: (t, c0, c1) =>
+          extractStrip(t, { a: outA, b: outB }, { crop: this.crop, ...scales, c0, c1 }),
       });
     }
   }

@@ -1,6 +1,8 @@
 import { assert, assertAlmostEquals, assertEquals } from "../../core/_assert.ts";
 import { channel } from "./_test_channel.ts";
 import { dftChannel } from "./dft.ts";
+import { Fft2d } from "./fft.ts";
+import { packPair } from "./gridding.ts";
 import { Imager, lmToPixel, paddedSize, pixelToLm } from "./imager.ts";
 
 const ARCSEC = Math.PI / 180 / 3600;
@@ -84,4 +86,32 @@ Deno.test("Imager.image() ignores flagged visibilities: same image as with them 
   });
   imager.image(clean, { freq: 100e9, out: b });
   assertEquals(a, b);
+});
+
+Deno.test("Imager.image() gives, bit for bit, the crop of the whole transposed spectrum", () => {
+  // the strips of Fft2d.runStrips must cover every pixel once, with the same arithmetic as
+  // transforming the whole grid (runTransposed) and cropping it afterwards
+  const imager = new Imager(OPTS);
+  const input = channel([{ l: 0.3 * ARCSEC, m: 0.2 * ARCSEC, flux: 1 }], {
+    antennas: 10,
+    times: 6,
+    freq: 230e9,
+    flagEvery: 4,
+  });
+  const out = new Float32Array(2 * 200 * 200);
+  const stats = imager.image(input, { freq: 230e9, out });
+  const n = imager.n, z = new Float64Array(2 * n * n);
+  const rows = packPair(imager.grid, z, { n, pols: 2, a: 0, b: 1, row0: 0, row1: n });
+  const t = new Fft2d(n, 1).runTransposed(z, rows);
+  const { q, inv } = imager.crop;
+  const want = new Float32Array(2 * 200 * 200);
+  for (let ix = 0; ix < 200; ix++) {
+    for (let iy = 0; iy < 200; iy++) {
+      const at = 2 * (q[ix] * n + q[iy]), f = inv[ix] * inv[iy];
+      want[iy * 200 + ix] = t[at] * f * (1 / (2 * stats.sumWeight[0]));
+      want[40000 + iy * 200 + ix] = t[at + 1] * f * (1 / (2 * stats.sumWeight[1]));
+    }
+  }
+  assert(stats.sumWeight[0] > 0 && stats.sumWeight[1] > 0);
+  assertEquals(out, want);
 });

@@ -53,6 +53,22 @@ async function readerFor(args: { store: string; meta: VisMeta }): Promise<VisRea
   return await r;
 }
 
+/** Two image buffers (one imaged while the other is written), kept per thread across calls. */
+let buffers: Float32Array[] = [];
+function imageBuffers(length: number): Float32Array[] {
+  if (buffers[0]?.length !== length) buffers = [new Float32Array(length), new Float32Array(length)];
+  return buffers;
+}
+
+const cubes = new Map<string, DirectoryStore>();
+
+/** The output cube's store, kept per thread (it remembers which chunk directories exist). */
+function cubeStore(out: string): DirectoryStore {
+  let store = cubes.get(out);
+  if (!store) cubes.set(out, store = new DirectoryStore(out));
+  return store;
+}
+
 /** Imagers not in use, by options: a kernel takes one for its whole run (ranks may share a module). */
 const idle = new Map<string, Imager[]>();
 
@@ -140,24 +156,25 @@ async function imageChannels(
   const now = () => performance.now() / 1000;
   let t = now();
   const C = args.meta.dims.chans;
-  const [uvw, flagRow, rowWeights] = await Promise.all([
-    reader.readUvw(),
-    reader.readFlagRow(),
-    reader.readRowWeights(),
-  ]);
   const rows = args.meta.dims.times * args.meta.dims.baselines;
   const blocks = channelBlocks([c0, c1], { storeChans: C, chanChunk: args.chanChunk });
   const fetch = (i: number) => {
     const [a, b] = blocks[i];
     return reader.readBlock(a % C, (a % C) + (b - a));
   };
+  let next: Promise<VisBlock> | null = fetch(0); // read along with the row arrays
+  next.catch(() => {}); // awaited below; not unhandled if the row arrays fail first
+  const [uvw, flagRow, rowWeights] = await Promise.all([
+    reader.readUvw(),
+    reader.readFlagRow(),
+    reader.readRowWeights(),
+  ]);
   res.seconds.read += now() - t;
-  const out = new DirectoryStore(args.out);
+  const out = cubeStore(args.out);
   const plane = imsize * imsize,
     centreAt = Math.floor(imsize / 2) * imsize + Math.floor(imsize / 2);
-  const images = [new Float32Array(pols * plane), new Float32Array(pols * plane)];
+  const images = imageBuffers(pols * plane);
   let writing: Promise<unknown> | null = null;
-  let next: Promise<VisBlock> | null = fetch(0);
   for (let i = 0; i < blocks.length; i++) {
     t = now();
     const block: VisBlock = await next!;

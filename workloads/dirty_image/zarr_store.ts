@@ -48,15 +48,35 @@ export class DirectoryStore implements WriteStore {
     }
   }
 
-  async set(key: string, value: Uint8Array): Promise<void> {
+  /**
+   * Write `value` at `key`, over the existing file in place (a rewritten chunk keeps its blocks
+   * and page cache: no truncate, free and reallocate, which costs twice the CPU). The write is
+   * under way when this returns — the file is opened synchronously, which is cheap — so a caller
+   * that computes before awaiting it overlaps the two, instead of the write starting only at its
+   * next await.
+   */
+  set(key: string, value: Uint8Array): Promise<void> {
     const path = this.#path(key);
     const dir = path.slice(0, path.lastIndexOf("/"));
     if (!this.#dirs.has(dir)) {
-      await Deno.mkdir(dir, { recursive: true });
+      Deno.mkdirSync(dir, { recursive: true });
       this.#dirs.add(dir);
     }
-    await Deno.writeFile(path, value);
+    const file = Deno.openSync(path, { write: true, create: true });
+    try {
+      if (file.statSync().size > value.byteLength) file.truncateSync(value.byteLength);
+    } catch (err) {
+      file.close();
+      throw err;
+    }
+    return writeAll(file, value).finally(() => file.close());
   }
+}
+
+/** Write all of `bytes` to `file` from its current position (the first write starts at once). */
+async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  let off = 0;
+  while (off < bytes.byteLength) off += await file.write(bytes.subarray(off));
 }
 
 /** True for an `http://` or `https://` location. */
