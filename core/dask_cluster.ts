@@ -89,11 +89,12 @@ class Tail {
   #lines: string[] = [];
   #rest = "";
   #decoder = new TextDecoder();
-  constructor(readonly max = 40) {}
+  constructor(readonly max = 40, readonly onLine?: (line: string) => void) {}
   push(chunk: Uint8Array) {
     const parts = (this.#rest + this.#decoder.decode(chunk, { stream: true })).split("\n");
     this.#rest = parts.pop()!;
     this.#lines.push(...parts);
+    if (this.onLine) { for (const p of parts) this.onLine(p); }
     if (this.#lines.length > this.max) this.#lines.splice(0, this.#lines.length - this.max);
   }
   text(n: number): string {
@@ -107,15 +108,24 @@ export class DaskProcess {
   /** Resolves once the process ended (never rejects). */
   readonly exited: Promise<DaskExit>;
   #child: Deno.ChildProcess;
-  #tail = new Tail();
+  #tail: Tail;
   #stdout = "";
   #pumped: Promise<void>;
   #ended: DaskExit | null = null;
 
   constructor(
     readonly role: string,
-    options: { python: string; args: string[]; env: Record<string, string>; log?: string },
+    options: {
+      python: string;
+      args: string[];
+      env: Record<string, string>;
+      /** A file that gets everything it writes on stderr (Dask logs there) */
+      log?: string;
+      /** Each stderr line as it comes */
+      onLine?(line: string): void;
+    },
   ) {
+    this.#tail = new Tail(40, options.onLine);
     const child = new Deno.Command(options.python, {
       args: ["-m", "scalebench.cluster", ...options.args],
       env: { ...options.env, SCALEBENCH_DASK_PARENT: String(Deno.pid) },
@@ -227,7 +237,14 @@ export interface DaskScheduler {
  * scheduler file) and `scheduler.log`.
  */
 export async function startScheduler(
-  options: DaskCommon & { dir: string; host: string; timeout: number; interface?: string | null },
+  options: DaskCommon & {
+    dir: string;
+    host: string;
+    timeout: number;
+    interface?: string | null;
+    /** A worker left the cluster (its name): Dask's "Remove worker" log line */
+    onWorkerLost?(name: string): void;
+  },
 ): Promise<DaskScheduler> {
   const file = `${options.dir}/scheduler.json`;
   await Deno.remove(file).catch(() => {});
@@ -238,6 +255,10 @@ export async function startScheduler(
     args,
     env: options.env,
     log: `${options.dir}/scheduler.log`,
+    onLine: (line) => {
+      const lost = / Remove worker .*\bname: ([^,>]+)/.exec(line);
+      if (lost) options.onWorkerLost?.(lost[1]);
+    },
   });
   const deadline = Date.now() + options.timeout * 1000;
   while (true) {
