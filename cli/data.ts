@@ -10,10 +10,7 @@ import process from "node:process";
 import { Command, Option } from "@commander-js/extra-typings";
 import cliProgress from "cli-progress";
 import { quote, ValidationError } from "../core/errors.ts";
-import { planVis, type VisOptions, writeVis } from "../workloads/dirty_image/generator.ts";
-import { ARCSEC, parseSources } from "../workloads/dirty_image/presets.ts";
-import { DirectoryStore } from "../workloads/dirty_image/zarr_store.ts";
-import { parseCompressor } from "../workloads/dirty_image/zarr_write.ts";
+import type { VisOptions } from "../workloads/dirty_image/generator.ts";
 
 function num(
   flag: string,
@@ -163,6 +160,11 @@ function visCommand() {
     .option("--weight-spectrum", "WEIGHT per channel (time, baseline, chan, pol)")
     .option("--force", "Replace an existing store")
     .action(async (o) => {
+      // loaded here, so that other commands never fetch the Zarr packages (lazy-dynamic-imports)
+      const { planVis, writeVis } = await import("../workloads/dirty_image/generator.ts");
+      const { ARCSEC, parseSources } = await import("../workloads/dirty_image/presets.ts");
+      const { DirectoryStore } = await import("../workloads/dirty_image/zarr_store.ts");
+      const { parseCompressor } = await import("../workloads/dirty_image/zarr_write.ts");
       const antennas = num("--antennas", o.antennas, { int: true, min: 2, max: 10000 });
       const times = num("--times", o.times, { int: true, min: 1 });
       const chans = num("--chans", o.chans, { int: true, min: 1 });
