@@ -23,6 +23,7 @@ export interface BenchEntry {
 export const BENCHES: BenchEntry[] = [
   { file: "harness_bench.ts", measures: "harness overhead, rank launch, amdahl ground truth" },
   { file: "dask_bench.ts", measures: "arrays and dataframes against Dask, n = 1, 2 (ours / Dask)" },
+  { file: "dask_engine_bench.ts", measures: "TS vs dask-* workloads via --engine dask, n = 1, 2" },
   { file: "gridding_bench.ts", measures: "dirty-image: gridding vs C, 1 → 2 thread efficiency" },
   { file: "report_bench.ts", measures: "HTML report of 100 000 observations" },
   { file: "tls_bench.ts", measures: "rendezvous with TLS vs plaintext" },

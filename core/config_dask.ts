@@ -89,7 +89,9 @@ export function daskParams(src: ConfigSources, workload: string): Record<string,
   const params: Record<string, string> = {};
   for (const [key, target] of Object.entries(PARAM_KEYS)) {
     const v = value(src, key);
-    if (target.workload === workload && v) params[target.param] = v.value;
+    // the same sizes for the TypeScript workload and its Dask twin (dask-arrays, dask-dataframes)
+    const mine = target.workload === workload || `dask-${target.workload}` === workload;
+    if (mine && v) params[target.param] = v.value;
   }
   return params;
 }
