@@ -29,6 +29,7 @@ import {
 import type { RunConfig } from "./types.ts";
 import { daskCores, daskLayout, daskParams, daskProvider, unknownKeys } from "./config_dask.ts";
 import { providerTls } from "./tls.ts";
+import { ENGINE_NAMES } from "./engines.ts";
 
 const positive = (v: number) => (v > 0 ? undefined : "expects a number > 0");
 const nonNegative = (v: number) => (v >= 0 ? undefined : "expects a number ≥ 0");
@@ -51,6 +52,10 @@ export type RunSettingDecls = {
   order: Choices<StringDecl, readonly ["sequential", "interleaved", "random"]>;
   seed: IntDecl & { default: number };
   ops: Nullable<ListDecl>;
+  exec: Nullable<StringDecl>;
+  engine: Nullable<StringDecl>;
+  mpirun: StringDecl & { default: string };
+  mpiArgs: Nullable<StringDecl>;
   output: StringDecl & { default: string };
   name: Nullable<StringDecl>;
   timeout: FloatDecl & { default: number };
@@ -142,6 +147,37 @@ export const RUN_SETTINGS: RunSettingDecls = defineSettings({
     type: "list",
     default: null,
     help: "Only these operations (comma-separated)",
+  },
+  exec: {
+    flag: "--exec <command>",
+    env: ["SCALEBENCH_EXEC"],
+    type: "string",
+    default: null,
+    help:
+      "Run this program as the workload (split into argv, no shell; --set key=value reaches it as SCALEBENCH_PARAM_KEY)",
+  },
+  engine: {
+    flag: "--engine <name>",
+    env: ["SCALEBENCH_ENGINE"],
+    type: "string",
+    choices: ENGINE_NAMES,
+    default: null,
+    help:
+      "How a program runs over the ranks: process (each rank runs it; default), mpi (one mpirun over them)…",
+  },
+  mpirun: {
+    flag: "--mpirun <command>",
+    env: ["SCALEBENCH_MPIRUN"],
+    type: "string",
+    default: "mpirun",
+    help: "With --engine mpi: Open MPI's launcher (a command line, no shell)",
+  },
+  mpiArgs: {
+    flag: "--mpi-args <args>",
+    env: ["SCALEBENCH_MPI_ARGS"],
+    type: "string",
+    default: null,
+    help: "With --engine mpi: more mpirun arguments, e.g. '--mca btl self,tcp'",
   },
   output: {
     flag: "-o, --output <dir>",

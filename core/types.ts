@@ -70,6 +70,20 @@ export interface Plan {
   params: ParamValues;
   points: PlannedPoint[];
   batches: Batch[];
+  /** A command workload's program and engine (core/exec_workload.ts); absent otherwise */
+  exec?: ExecPlan;
+}
+
+/** How a command workload runs: in the plan and every rank's spec. */
+export interface ExecPlan {
+  /** The program's argv; null: the workload module computes it per point */
+  argv: string[] | null;
+  /** The engine (core/engines.ts) */
+  engine: string;
+  /** What the engine's `configure` returned on the driver */
+  settings: Record<string, Json>;
+  /** The operations to record; null: the program's first repetition defines them */
+  ops: string[] | null;
 }
 
 /** One record of observations.jsonl (schema version 1). */
@@ -176,6 +190,14 @@ export interface RunConfig {
   seed: number;
   /** null: every operation */
   ops: string[] | null;
+  /** A program to run as the workload (`--exec`, split into argv without a shell); null: none */
+  exec: string | null;
+  /** How a program runs over the ranks: `process`, `mpi`… (core/engines.ts); null: the workload's */
+  engine: string | null;
+  /** `--engine mpi`'s launcher, a command line */
+  mpirun: string;
+  /** More mpirun arguments, a command line; null: none */
+  mpiArgs: string | null;
   output: string;
   name: string | null;
   timeout: number;
