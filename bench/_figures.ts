@@ -52,9 +52,14 @@ export const EXIT = { ok: 0, miss: 1, skipped: 3 } as const;
 
 const SYMBOL = { ">=": "≥", ">": ">", "<=": "≤", "<": "<" } as const;
 
-/** `≥ 1`, `< 150 ms`. */
+/** A value with its unit: `1.23×`, `4.5 %`, `126 ms`. */
+export function withUnit(x: number | null, unit: string): string {
+  return `${formatValue(x)}${unit === "×" ? "×" : unit ? ` ${unit}` : ""}`;
+}
+
+/** `≥ 1×`, `< 150 ms`. */
 export function formatGoal(goal: Goal | null, unit = ""): string {
-  return goal ? `${SYMBOL[goal.op]} ${formatValue(goal.value)}${unit ? ` ${unit}` : ""}` : "";
+  return goal ? `${SYMBOL[goal.op]} ${withUnit(goal.value, unit)}` : "";
 }
 
 /** Three significant digits, without exponent for everyday magnitudes. */
@@ -108,11 +113,14 @@ export class BenchReport {
   #add(f: Omit<Figure, "bench">): Figure {
     const figure = { bench: this.bench, ...f };
     this.figures.push(figure);
-    const goal = f.goal ? ` (goal ${formatGoal(f.goal, f.unit)})` : "";
-    const value = f.value === null ? "" : `${formatValue(f.value)}${f.unit ? ` ${f.unit}` : ""}`;
-    console.log(
-      `${this.bench}: ${f.name}: ${value}${goal} ${f.verdict}${f.detail ? ` — ${f.detail}` : ""}`,
-    );
+    const line = [
+      `${this.bench}: ${f.name}:`,
+      f.value === null ? "" : withUnit(f.value, f.unit),
+      f.goal ? `(goal ${formatGoal(f.goal, f.unit)})` : "",
+      f.verdict,
+      f.detail ? `— ${f.detail}` : "",
+    ];
+    console.log(line.filter(Boolean).join(" "));
     if (this.#sink) {
       Deno.writeTextFileSync(this.#sink, JSON.stringify(figure) + "\n", { append: true });
     }

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { exitCode, type Figure, FIGURES_ENV, formatGoal, formatValue } from "./_figures.ts";
+import { exitCode, type Figure, FIGURES_ENV, formatGoal, withUnit } from "./_figures.ts";
 
 /** A bench: its file in bench/ and what it measures (shown by `--list`). */
 export interface BenchEntry {
@@ -60,7 +60,7 @@ export function summaryTable(figures: Figure[]): string {
   const rows = figures.map((f) => [
     f.bench,
     f.name,
-    f.value === null ? "—" : `${formatValue(f.value)}${f.unit ? ` ${f.unit}` : ""}`,
+    f.value === null ? "—" : withUnit(f.value, f.unit),
     formatGoal(f.goal, f.unit),
     f.verdict,
   ]);

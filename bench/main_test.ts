@@ -82,7 +82,7 @@ Deno.test("summaryTable() shows value, goal and verdict, and why a row was skipp
     [
       "bench  figure                             measured  goal      verdict",
       "─────  ─────────────────────────────────  ────────  ────────  ───────",
-      "dask   n=1 'sum the transpose' ours/Dask    1.23 ×  ≥ 1 ×     PASS",
+      "dask   n=1 'sum the transpose' ours/Dask     1.23×  ≥ 1×      PASS",
       "slurm  step overhead                        126 ms  < 100 ms  MISS",
       "dask   every operation                           —            SKIP",
       "    ↳ apt-get install python3-dask",
