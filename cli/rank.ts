@@ -104,6 +104,7 @@ export async function main(args: string[] = []): Promise<never> {
     rendezvousBind,
     tls,
     workloads: builtinWorkloads,
+    environment: Deno.env.toObject(),
   });
   Deno.exit(code);
 }

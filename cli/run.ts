@@ -134,11 +134,6 @@ export function runCommand(plugin?: Plugin) {
   return cmd.action(async (workload, opts, command) => {
     const o = opts as Record<string, unknown>;
     const resume = (o.resume as string | undefined) ?? null;
-    if (!workload && !resume) {
-      throw new ValidationError(
-        "Name a workload (scalebench list workloads) or give --resume RUN_DIR",
-      );
-    }
     const flags = flagValues(o, (a) => command.getOptionValueSource(a as never), keysByAttribute);
     // a resumed run's settings are its provider's: resolve those unless another is named
     if (resume && flags.provider === undefined) flags.provider = await storedProvider(resume);
@@ -150,6 +145,11 @@ export function runCommand(plugin?: Plugin) {
       { workload: workload ?? "", set, providerSettings: providerSettings(providers) },
     );
     for (const w of resolved.warnings) console.error(w);
+    if (!workload && !resume && !resolved.config.exec) {
+      throw new ValidationError(
+        "Name a workload (scalebench list workloads), give --exec COMMAND, or give --resume RUN_DIR",
+      );
+    }
     const named = resolved.config.provider;
     const provider = providers[named] ?? getProvider(named, { flag: "--provider" });
     const providerRef = plugin && provider === plugin.provider ? plugin.ref : named;
@@ -178,6 +178,7 @@ export function runCommand(plugin?: Plugin) {
         onEvent: (e: SweepEvent) => progress?.event(e),
         log: (line) => progress ? progress.log(line) : console.error(line),
         command: ["scalebench", "run", ...Deno.args.slice(1)],
+        searchPath: processEnv().PATH ?? null,
       };
       result = await runSweep(run);
     } finally {
@@ -243,7 +244,20 @@ function printDryRun(result: RunResult, json: boolean): void {
   console.log(
     `Plan: ${p.workload} (${p.mode} scaling) on ${p.provider}, ${p.reps} reps + ${p.warmup} warm-up, order ${p.order}`,
   );
-  console.log(`Operations: ${p.operations.join(", ")}`);
+  console.log(
+    `Operations: ${
+      p.operations.includes("*")
+        ? "whatever the program records (its first repetition defines them)"
+        : p.operations.join(", ")
+    }`,
+  );
+  if (p.exec) {
+    console.log(
+      `Program: ${
+        p.exec.argv?.join(" ") ?? "(per point, from the workload)"
+      }; engine ${p.exec.engine}`,
+    );
+  }
   for (const pt of p.points) {
     console.log(
       `  ${

@@ -6,7 +6,7 @@
  */
 import { quote, ValidationError } from "./errors.ts";
 import { rng, shuffle } from "./random.ts";
-import { observationKey } from "./results.ts";
+import { repetitionsDone, taskDone } from "./exec_sweep.ts";
 import type {
   Batch,
   Layout,
@@ -144,8 +144,10 @@ export function planSweep(def: WorkloadDefinition, options: PlanOptions): Plan {
   }
   const allOps = Object.keys(def.operations);
   const ops = options.operations ?? allOps;
+  // a program that declares no operations may record any (--ops names them)
+  const anyOps = def.command !== undefined && def.command.ops === null;
   for (const op of ops) {
-    if (!allOps.includes(op)) {
+    if (!anyOps && !allOps.includes(op)) {
       throw new ValidationError(
         `Unknown operation ${quote(op)} for workload '${def.name}' (known: ${allOps.join(", ")})`,
       );
@@ -244,10 +246,14 @@ export function makeBatches(
  * nothing left to record is dropped, and its warm-ups run unrecorded when already recorded.
  */
 export function remainingBatches(batches: Batch[], done: Set<string>): Batch[] {
-  const key = (b: Batch, t: Task) => observationKey({ cores: b.point.cores, ...t });
+  // a program's task `*` is done when its repetition has any observation (core/exec_sweep.ts)
+  const stored = { keys: done, repetitions: repetitionsDone(done) };
   const out: Batch[] = [];
   for (const b of batches) {
-    const tasks = b.tasks.map((t) => ({ ...t, record: t.record && !done.has(key(b, t)) }));
+    const tasks = b.tasks.map((t) => ({
+      ...t,
+      record: t.record && !taskDone(t, b.point.cores, stored),
+    }));
     if (tasks.some((t) => !t.warmup && t.record)) out.push({ ...b, tasks });
   }
   return out;

@@ -6,7 +6,7 @@
  * @module
  */
 import { RecordError, type TaskRecord, toMonitorSample, toTaskRecord } from "./observation.ts";
-import type { Mode, MonitorSample, PlannedPoint, Task } from "./types.ts";
+import type { ExecPlan, Mode, MonitorSample, PlannedPoint, Task } from "./types.ts";
 
 export { RecordError, type TaskRecord };
 
@@ -37,6 +37,8 @@ export interface RankSpec {
   };
   /** Scratch directory for the ranks (default: the OS temp dir) */
   scratch_dir?: string;
+  /** A command workload's program and engine (the plan's `exec`) */
+  exec?: ExecPlan;
 }
 
 /** `value` as a rank spec (what a provider handed the rank), or a RecordError saying what is wrong. */

@@ -30,6 +30,7 @@ export function makeRankSpec(
       timeout: ctx.rendezvousTimeout,
       ...(ctx.tls ? { tls: true } : {}),
     },
+    ...(ctx.plan.exec ? { exec: ctx.plan.exec } : {}),
   };
 }
 

@@ -8,6 +8,7 @@
  * @module
  */
 import { errorMessage, ValidationError } from "./errors.ts";
+import { runCommandBatch } from "./exec_rank.ts";
 import { Monitor } from "./monitor.ts";
 import { ThreadPool } from "./parallel.ts";
 import { encodeRecord, type RankRecord, type RankSpec, type TaskRecord } from "./protocol.ts";
@@ -38,6 +39,8 @@ export interface RankOptions {
   collectives?: Collectives;
   /** Where the workload comes from (injected: cli/rank.ts passes workloads/mod.ts's loader) */
   workloads: WorkloadLoader;
+  /** The rank process's environment, a command workload's program starts from (default: inherit) */
+  environment?: Record<string, string>;
 }
 
 const encoder = new TextEncoder();
@@ -144,6 +147,24 @@ export async function runRank(options: RankOptions): Promise<number> {
     for (const s of pending.splice(0)) coll.monitor(s);
     where = "loading the workload";
     const def = (await options.workloads.load(spec.workload)).definition;
+    if (def.command) {
+      // a program: the run's engine launches it, every repetition (core/exec_rank.ts)
+      await runCommandBatch({
+        spec,
+        rank,
+        command: def.command,
+        coll,
+        monitor,
+        emit,
+        log,
+        phase,
+        where: (w) => (where = w),
+        hostname: options.hostname ?? Deno.hostname(),
+        environment: options.environment ?? null,
+      });
+      emit({ type: "done", t: Date.now() / 1000 });
+      return 0;
+    }
     pool = await ThreadPool.create(spec.workload, {
       threads: point.threads,
       rank,

@@ -18,6 +18,7 @@ import { redactSettings } from "./settings.ts";
 import { executeSweep, type SweepEvent, type SweepOutcome } from "./sweep.ts";
 import { checkTlsSettings, type RunTls, runTlsDir, startRunTls, tlsFiles } from "./tls.ts";
 import type { Json, Manifest, Plan, RunConfig, RunStatus } from "./types.ts";
+import { planCommand, resumedOps, runDefinition } from "./exec_workload.ts";
 import { type LoadedWorkload, validateParams, type WorkloadLoader } from "./workload.ts";
 
 /**
@@ -43,6 +44,8 @@ export interface RunOptions extends Partial<Omit<RunConfig, "provider" | "worklo
   log?(line: string): void;
   /** The command line, recorded in the manifest */
   command?: string[];
+  /** PATH to check a program workload's program and launcher on before anything starts (cli: the process's) */
+  searchPath?: string | null;
 }
 
 /** How a run ended. */
@@ -127,6 +130,7 @@ const OPTION_KEYS = new Set([
   "onEvent",
   "log",
   "command",
+  "searchPath",
 ]);
 
 /** The configuration fields among `options` (those given). */
@@ -146,7 +150,9 @@ interface Prepared {
 async function prepare(options: RunOptions): Promise<Prepared> {
   const providerRef = options.providerRef ?? options.provider.name;
   if (!options.resume) {
-    const workload = await resolveWorkloadRef(options.workload ?? "", options.workloads);
+    // --exec alone runs the built-in workload `exec` (core/exec_workload.ts)
+    const named = options.workload ?? (options.exec ? "exec" : "");
+    const workload = await resolveWorkloadRef(named, options.workloads);
     const config = completeConfig(
       { ...givenConfig(options), workload, provider: providerRef },
       options.provider.settings,
@@ -204,7 +210,8 @@ export async function runSweep(options: RunOptions): Promise<RunResult> {
   const m = resumed?.manifest;
   let ctx: ProviderContext, plan: Plan, loaded: LoadedWorkload;
   try {
-    loaded = await options.workloads.load(config.workload);
+    // a program (--exec, a command workload): the definition it plans with
+    loaded = runDefinition(await options.workloads.load(config.workload), config);
     const def = loaded.definition;
     config.params = validateParams(def, config.params);
     if (m) {
@@ -240,8 +247,16 @@ export async function runSweep(options: RunOptions): Promise<RunResult> {
       order: config.order,
       seed: config.seed,
       params: config.params,
-      operations: config.ops ?? undefined,
+      operations: config.ops ?? resumedOps(def, m),
     });
+    if (def.command) {
+      plan.exec = await planCommand(def, plan, {
+        config,
+        provider: options.provider.name,
+        dryRun: Boolean(options.dryRun),
+        path: options.searchPath ?? null,
+      });
+    }
     const runId = m ? m.run_id : (config.name ?? runIdFor(def.name));
     const runDir = resumed ? resumed.dir : `${config.output.replace(/\/+$/, "")}/${runId}`;
     const abs = (p: string) => new URL(p, `file://${Deno.cwd()}/`).pathname;

@@ -10,6 +10,13 @@ import { quote } from "./errors.ts";
 import { decodeRecord, type RankRecord, RecordError, type TaskRecord } from "./protocol.ts";
 import type { JobHandle, JobState, ProviderContext, ProviderSession } from "./provider.ts";
 import { observationKey, type RunStore } from "./results.ts";
+import {
+  expectedKey,
+  expectedObservations,
+  failedTasks,
+  learnOp,
+  withLearnedOps,
+} from "./exec_sweep.ts";
 import type { Batch, JobRecord, Observation, Plan } from "./types.ts";
 import type { WorkloadDefinition } from "./workload.ts";
 
@@ -113,22 +120,19 @@ export async function executeSweep(options: ExecuteOptions): Promise<SweepOutcom
     interrupted: false,
     validationError: null,
   };
-  const expectedTotal = options.batches.reduce(
-    (n, b) => n + b.tasks.filter((t) => t.record).length,
-    0,
-  );
   for (let i = 0; i < options.batches.length; i++) {
     if (options.signal?.aborted) {
       outcome.interrupted = true;
       break;
     }
-    const batch = options.batches[i];
+    // a program's operations, once learned, are every later batch's (core/exec_sweep.ts)
+    const batch = withLearnedOps(options.batches[i], options.ctx.plan);
     options.onEvent?.({
       type: "batch-start",
       batch,
       index: i,
       total: options.batches.length,
-      observations: expectedTotal,
+      observations: expectedObservations(options.batches, options.ctx.plan),
     });
     const r = await runBatch(batch, options);
     outcome.recorded += r.recorded;
@@ -294,10 +298,16 @@ async function onReady(
 
 function onObservation(run: BatchRun, rec: TaskRecord): void {
   const { batch, options } = run;
-  const key = observationKey({ cores: batch.point.cores, ...rec });
-  if (!run.expected.has(key) || run.seen.has(key)) return;
-  run.seen.add(key);
+  const own = observationKey({ cores: batch.point.cores, ...rec });
+  // its task: its own, or its repetition's `*` (a program's operations, core/exec_sweep.ts)
+  const key = expectedKey(run.expected, { cores: batch.point.cores, ...rec });
+  if (key === null || run.seen.has(own)) return;
+  run.seen.add(own).add(key);
   const obs = completeObservation(rec, batch, options.ctx.plan);
+  if (learnOp(options.ctx.plan, obs)) {
+    // written with the manifest's next write (at the latest when the batch ends)
+    options.store.manifest.workload.operations = [...options.ctx.plan.operations];
+  }
   options.store.appendObservation(obs);
   run.result.recorded++;
   if (!obs.ok) run.result.failed++;
@@ -396,7 +406,7 @@ async function finish(
         : "Rank 0 exited before the batch was done (no 'done' record)"
       : `Job ${job.state}${job.reason ? `: ${job.reason}` : ""}`);
   const tail = collected.stderrTail && !endReason ? `\n${collected.stderrTail}` : "";
-  result.reason = run.seen.size < run.expected.size ? why : null;
+  result.reason = [...run.expected.keys()].some((k) => !run.seen.has(k)) ? why : null;
   return await recordMissing({ ...run, error: why + tail });
 }
 
@@ -406,15 +416,17 @@ async function recordMissing(
   const { batch, options, expected, seen, result } = run;
   for (const [key, task] of expected) {
     if (seen.has(key)) continue;
-    const obs = failedObservation(task, batch, {
-      plan: options.ctx.plan,
-      definition: options.definition,
-      error: run.error ?? result.reason ?? "Not run",
-    });
-    options.store.appendObservation(obs);
-    result.recorded++;
-    result.failed++;
-    options.onEvent?.({ type: "observation", batch, observation: obs });
+    for (const t of failedTasks(task, options.ctx.plan)) {
+      const obs = failedObservation(t, batch, {
+        plan: options.ctx.plan,
+        definition: options.definition,
+        error: run.error ?? result.reason ?? "Not run",
+      });
+      options.store.appendObservation(obs);
+      result.recorded++;
+      result.failed++;
+      options.onEvent?.({ type: "observation", batch, observation: obs });
+    }
   }
   await options.store.writeManifest();
   return result;

@@ -20,6 +20,7 @@ import {
   string,
 } from "./params.ts";
 import type { Json, Mode, ParamValues, ScalePoint } from "./types.ts";
+import { type CommandDefinition, commandDefinition, type CommandSpec } from "./exec_define.ts";
 
 /** Which thread of which rank a kernel runs on. */
 export interface ThreadInfo {
@@ -115,12 +116,21 @@ export interface WorkloadDefinition<P extends ParamSpecs = ParamSpecs, S = any> 
   kernels?: Record<string, Kernel>;
   /** Untimed, once per rank process after the last task. */
   teardown?(ctx: RankContext<ParamsOf<P>>, state: S): void | Promise<void>;
+  /** Set when loaded from a command definition: the program the engine runs (core/exec_workload.ts) */
+  command?: CommandSpec;
 }
 
-/** Define a workload (identity at run time; gives the types). */
+/**
+ * Define a workload (identity at run time; gives the types): operations in TypeScript, or a
+ * program (`command` instead of `operations`, core/exec_workload.ts).
+ */
 export function defineWorkload<P extends ParamSpecs, S>(
   def: WorkloadDefinition<P, S>,
-): WorkloadDefinition<P, S> {
+): WorkloadDefinition<P, S>;
+export function defineWorkload<P extends ParamSpecs>(
+  def: CommandDefinition<P>,
+): CommandDefinition<P>;
+export function defineWorkload(def: unknown): unknown {
   return def;
 }
 
@@ -169,6 +179,9 @@ export function assertDefinition(value: unknown, where: string): WorkloadDefinit
     throw new ValidationError(
       `${where}: workload name ${quote(def.name)} must be letters, digits, '.', '_' or '-'`,
     );
+  }
+  if ("command" in def && def.command !== undefined && !("operations" in def)) {
+    return commandDefinition(def as unknown as CommandDefinition, where);
   }
   if (
     !def.operations || typeof def.operations !== "object" ||

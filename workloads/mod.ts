@@ -31,6 +31,7 @@ export const BUILTIN_WORKLOADS: Record<string, BuiltinWorkload> = {
     load: () => import("./dataframes/mod.ts"),
     source: import.meta.resolve("./dataframes/mod.ts"),
   },
+  exec: { load: () => import("./exec.ts"), source: import.meta.resolve("./exec.ts") },
 };
 
 /** Names of the built-in workloads. */
