@@ -62,3 +62,26 @@ export function outputWidth(): number {
   } catch { /* not a terminal after all */ }
   return 100;
 }
+
+/**
+ * Wrap every line of `text` longer than `width` at spaces; continuation lines are indented 4 more
+ * than the line's own indent (a word longer than the room stays whole).
+ */
+export function wrapLines(text: string, width: number): string {
+  return text.split("\n").flatMap((line) => {
+    if (line.length <= width) return [line];
+    const indent = /^ */.exec(line)![0];
+    const more = `${indent}    `;
+    const out: string[] = [];
+    let cur = indent;
+    for (const word of line.slice(indent.length).split(/ +/)) {
+      const lead = out.length ? more : indent;
+      if (cur.length > lead.length && cur.length + 1 + word.length > width) {
+        out.push(cur);
+        cur = more + word;
+      } else cur = cur.length > lead.length ? `${cur} ${word}` : cur + word;
+    }
+    out.push(cur);
+    return out;
+  }).join("\n");
+}

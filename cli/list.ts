@@ -10,7 +10,7 @@ import { BUILTIN_WORKLOADS, builtinWorkloads, loadWorkload } from "../workloads/
 import { PROVIDERS } from "../providers/mod.ts";
 import type { SettingDecls } from "../core/settings.ts";
 import { workloadHelp } from "./workload_help.ts";
-import { outputWidth } from "./_table.ts";
+import { outputWidth, wrapLines } from "./_table.ts";
 
 async function workloads(json: boolean): Promise<string> {
   const items = [];
@@ -89,7 +89,7 @@ export function listCommand() {
       console.log(
         json && parts.length === 2
           ? `{"workloads":${parts[0]},"providers":${parts[1]}}`
-          : parts.join("\n\n"),
+          : wrapLines(parts.join("\n\n"), outputWidth()),
       );
     });
 }

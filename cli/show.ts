@@ -11,7 +11,7 @@ import { failureLine } from "../core/labels.ts";
 import { readRun } from "../core/results.ts";
 import { summarize } from "../core/stats.ts";
 import type { Observation } from "../core/types.ts";
-import { type Column, fitTable, outputWidth } from "./_table.ts";
+import { type Column, fitTable, outputWidth, wrapLines } from "./_table.ts";
 
 function fmt(x: number | null | undefined, digits = 4): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return "–";
@@ -108,18 +108,19 @@ export async function showRun(
   const m = run.manifest;
   const env = m.environment;
   const out: string[] = [];
-  out.push(`Run ${m.run_id} — ${m.status}`);
-  out.push(
+  const say = (line: string) => out.push(options.wide ? line : wrapLines(line, options.width));
+  say(`Run ${m.run_id} — ${m.status}`);
+  say(
     `Workload ${m.workload.name} ${
       JSON.stringify(m.workload.params)
     }, ${m.mode} scaling, provider ${m.provider.name}`,
   );
-  out.push(
+  say(
     `Started ${m.started_at}${
       m.ended_at ? `, ended ${m.ended_at}` : ""
     }; ${m.plan.reps} reps + ${m.plan.warmup} warm-up, layout ${m.plan.layout}`,
   );
-  out.push(
+  say(
     `Host ${env.host}: ${env.cpu_model ?? "unknown CPU"}, ${env.cores} cores, ${
       bytes(env.memory_bytes)
     }, Deno ${env.deno}`,
@@ -138,7 +139,7 @@ export async function showRun(
   const failures = run.observations.filter((o) => !o.ok);
   if (failures.length) {
     out.push("", `Failed observations (${failures.length}):`);
-    for (const f of failures.slice(0, 20)) out.push(`  ${failureLine(f)}`);
+    for (const f of failures.slice(0, 20)) say(`  ${failureLine(f)}`);
     if (failures.length > 20) out.push(`  … and ${failures.length - 20} more`);
   }
   const notes = [
