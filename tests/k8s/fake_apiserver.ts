@@ -347,7 +347,9 @@ export class FakeApiServer {
         : name
         ? "get"
         : "list";
-      if (this.#o.forbidden?.(verb, resource, ns)) {
+      if (
+        this.#o.forbidden?.(sub === "log" ? "get" : verb, sub ? `${resource}/${sub}` : resource, ns)
+      ) {
         const group = resource === "jobs" ? "batch" : "";
         throw new StatusError(
           403,

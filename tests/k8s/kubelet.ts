@@ -291,19 +291,38 @@ export class FakeKubelet {
       search: [`${ns}.svc.cluster.local`, "svc.cluster.local", "cluster.local"],
       ndots: 5,
     };
-    const child = new Deno.Command(argv[0], {
-      args: argv.slice(1),
-      env: {
-        ...env,
-        ...this.#o.env,
-        SCALEBENCH_FAKE_POD: JSON.stringify(net),
-        JOB_COMPLETION_INDEX: index,
-        HOSTNAME: pod.spec.hostname ?? name,
-      },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    let child: Deno.ChildProcess;
+    try {
+      child = new Deno.Command(argv[0], {
+        args: argv.slice(1),
+        env: {
+          ...env,
+          ...this.#o.env,
+          SCALEBENCH_FAKE_POD: JSON.stringify(net),
+          JOB_COMPLETION_INDEX: index,
+          HOSTNAME: pod.spec.hostname ?? name,
+        },
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+    } catch (err) {
+      // e.g. E2BIG: an environment string over Linux's 128 KiB, as runc reports it
+      const why = (err as Error).message.includes("Argument list too long")
+        ? "argument list too long"
+        : (err as Error).message;
+      this.#setContainer(ns, name, {
+        terminated: {
+          exitCode: 128,
+          reason: "StartError",
+          message:
+            `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "${
+              c.command[0]
+            }": ${why}`,
+        },
+      }, "Failed");
+      return;
+    }
     const log = new PodLog();
     const key = `${ns}/${name}`;
     this.logs.set(key, log);
