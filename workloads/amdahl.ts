@@ -1,9 +1,14 @@
 /**
  * `amdahl`: synthetic work with a known serial fraction — the ground truth for scaling fits.
  * A fraction `s` of `work` runs on rank 0's first thread while every other core waits, then the
- * rest is split over all ranks × threads. Iteration i adds i² to a 32-bit sum; the loop runs on
- * 32-bit integers only, so one iteration costs the same at any size (a counter past 2³¹ used to
- * knock V8 off its integer path and made large runs stall).
+ * rest is split over all ranks × threads. Iteration i adds i² to a 32-bit sum.
+ *
+ * The loop is a few lines of WebAssembly called in blocks of 2²⁰ iterations, so one iteration
+ * costs the same at any size and whatever V8's JIT did before: in JavaScript, a counter past 2³¹
+ * knocked V8 off its integer path, and a long call that started in V8's middle tier (Maglev, 3–5×
+ * slower on this loop than TurboFan) stayed there — large runs stalled. WebAssembly has no such
+ * tiers to get stuck in (its baseline code is replaced for the next call within milliseconds),
+ * and `prepare` warms it on every thread before anything is timed.
  *
  * The check is honest: every part (the serial one, each thread's share) reports its range and
  * its sum; the ranges must tile [0, total) with no gap or overlap, and each part's sum must equal
@@ -21,20 +26,53 @@ import { float } from "../core/params.ts";
 import { defineWorkload, partition, type ThreadInfo } from "../core/workload.ts";
 
 const TWO32 = 4294967296;
-/** Iterations per inner loop: an int32 count */
-const BLOCK = 1 << 30;
+/** Iterations per call of the WebAssembly loop (≈ 0.3 ms) */
+const BLOCK = 1 << 20;
+/** Iterations each thread runs, untimed, before the first repetition */
+const WARM = 1 << 24;
 
-/** Σ x² mod 2³² (as an int32) for n < 2³¹ consecutive int32 values from x0: one hot loop. */
-function burnBlock(x0: number, n: number): number {
-  let acc = 0, x = x0 | 0;
-  for (let j = 0; j < n; j++) {
-    acc = (acc + Math.imul(x, x)) | 0;
-    x = (x + 1) | 0;
-  }
-  return acc;
-}
+/**
+ * The hot loop, as WebAssembly:
+ * ```wat
+ * (func (export "burn") (param $x i32) (param $n i32) (result i32) (local $acc i32)
+ *   (block $done
+ *     (br_if $done (i32.eqz (local.get $n)))
+ *     (loop $next
+ *       (local.set $acc (i32.add (local.get $acc) (i32.mul (local.get $x) (local.get $x))))
+ *       (local.set $x (i32.add (local.get $x) (i32.const 1)))
+ *       (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+ *   (local.get $acc))
+ * ```
+ * i32 arithmetic wraps modulo 2³², so it returns Σ x² mod 2³² over n values from x (as an int32).
+ */
+// deno-fmt-ignore
+const LOOP = [
+  0x01, 0x01, 0x7f, // one local: i32 $acc
+  0x02, 0x40, // block
+  0x20, 0x01, 0x45, 0x0d, 0x00, // br_if $done (i32.eqz $n)
+  0x03, 0x40, // loop
+  0x20, 0x02, 0x20, 0x00, 0x20, 0x00, 0x6c, 0x6a, 0x21, 0x02, // $acc += $x * $x
+  0x20, 0x00, 0x41, 0x01, 0x6a, 0x21, 0x00, // $x += 1
+  0x20, 0x01, 0x41, 0x01, 0x6b, 0x22, 0x01, 0x0d, 0x00, // br_if $next ($n -= 1)
+  0x0b, // end loop
+  0x0b, // end block
+  0x20, 0x02, // $acc
+  0x0b, // end
+];
+// deno-fmt-ignore
+const MODULE = Uint8Array.from([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // \0asm, version 1
+  0x01, 0x07, 0x01, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, // type 0: (i32, i32) → i32
+  0x03, 0x02, 0x01, 0x00, // function 0 has type 0
+  0x07, 0x08, 0x01, 0x04, 0x62, 0x75, 0x72, 0x6e, 0x00, 0x00, // export "burn" = function 0
+  0x0a, LOOP.length + 2, 0x01, LOOP.length, ...LOOP, // code
+]);
+const burnBlock = new WebAssembly.Instance(new WebAssembly.Module(MODULE)).exports.burn as (
+  x: number,
+  n: number,
+) => number;
 
-/** Σ i² mod 2³² for i in [start, end): 32-bit integer arithmetic only, any range. */
+/** Σ i² mod 2³² for i in [start, end), any range. */
 export function burn(start: number, end: number): number {
   let acc = 0;
   let x = start % TWO32 | 0; // i mod 2³² as an int32: (i mod 2³²)² ≡ i² (mod 2³²)
@@ -125,6 +163,14 @@ export default defineWorkload({
       const [a, b] = share(args, info);
       return [a, b, burn(a, b)];
     },
+    warm(): number {
+      return burn(0, WARM);
+    },
+  },
+  async prepare(ctx) {
+    // untimed: every thread's WebAssembly loop gets its optimized code before the first repetition
+    burn(0, WARM);
+    await ctx.parallel("warm");
   },
   operations: {
     burn: {

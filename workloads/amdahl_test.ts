@@ -11,6 +11,8 @@ Deno.test("burn() sums i² mod 2³² exactly, across 2³¹ and 2³² and far bey
     assert.equal(burn(a, b), expectedSum(a, b), `${a}..${b}`);
   }
   assert.equal(burn(1e10, 1e10 + 1000), expectedSum(1e10, 1e10 + 1000));
+  // several blocks of 2²⁰ iterations across 2³²
+  assert.equal(burn(2 ** 32 - 3e6, 2 ** 32 + 1e6), expectedSum(2 ** 32 - 3e6, 2 ** 32 + 1e6));
   // split anywhere, the parts add up to the whole
   assert.equal((burn(0, 12345) + burn(12345, 99999)) >>> 0, burn(0, 99999));
 });
