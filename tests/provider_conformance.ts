@@ -93,7 +93,9 @@ export function providerConformance(target: ConformanceTarget): void {
   if (target.skip) console.log(`Skipping the ${name} provider conformance suite: ${target.skip}`);
   const test = (title: string, fn: () => Promise<void>) =>
     Deno.test(needs(target.needs ?? [], {
-      name: `${name} provider conformance: ${title}`,
+      name: `${name} provider conformance: ${title}${
+        target.skip ? ` [ignored: ${target.skip}]` : ""
+      }`,
       ignore: Boolean(target.skip),
       sanitizeOps: false,
       sanitizeResources: false,
