@@ -32,6 +32,7 @@ export const BUILTIN_WORKLOADS: Record<string, BuiltinWorkload> = {
     source: import.meta.resolve("./dataframes/mod.ts"),
   },
   exec: { load: () => import("./exec.ts"), source: import.meta.resolve("./exec.ts") },
+  hpcc: { load: () => import("./hpcc/mod.ts"), source: import.meta.resolve("./hpcc/mod.ts") },
 };
 
 /** Names of the built-in workloads. */
