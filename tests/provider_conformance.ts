@@ -64,6 +64,10 @@ export async function assertNoRanksLeft(runDir: string, seconds = 5): Promise<vo
 /** The fixture workload that crashes, fails checks or hangs on demand. */
 export const FAULTY: string = new URL("./testdata/workloads/faulty.ts", import.meta.url).href;
 
+/** A program in POSIX sh that writes records (or fails, or writes garbage) on demand. */
+export const RECORDS_PROGRAM: string =
+  new URL("./testdata/programs/records.sh", import.meta.url).pathname;
+
 async function tempDir(): Promise<string> {
   return await Deno.makeTempDir({ prefix: "scalebench-conf-" });
 }
@@ -223,6 +227,78 @@ export function providerConformance(target: ConformanceTarget): void {
     assertEquals(bad.cores, 1);
     assertStringIncludes(bad.error ?? "", "No progress for");
     assertEquals(run.observations.find((o) => o.cores === 2)?.ok, true);
+    await target.assertNothingLeft(r);
+    await Deno.remove(out, { recursive: true });
+  });
+
+  test("a program's records from 2 ranks: each op takes the slowest rank's seconds, exactly", async () => {
+    const out = await tempDir();
+    const r = await runSweep(options(target, out, {
+      exec: `sh ${RECORDS_PROGRAM}`,
+      cores: [1, 2],
+      layout: "ranks",
+      reps: 2,
+    }));
+    assertEquals([r.status, r.observations, r.failed], ["complete", 8, 0]);
+    const run = await readRun(r.runDir);
+    assertEquals(run.manifest.workload.name, "records.sh");
+    assertEquals(run.manifest.workload.operations, ["compute", "io"]);
+    const at2 = run.observations.filter((o) => o.cores === 2);
+    assertEquals(
+      at2.map((o) => [o.op, o.rep, o.seconds, o.rank_seconds, o.unit, o.rate]),
+      [
+        ["compute", 0, 0.2, [0.1, 0.2], "MB/s", 100],
+        ["io", 0, 0.05, [0.05, 0.05], null, null],
+        ["compute", 1, 0.2, [0.1, 0.2], "MB/s", 100],
+        ["io", 1, 0.05, [0.05, 0.05], null, null],
+      ],
+    );
+    assertEquals(run.observations.filter((o) => o.cores === 1).map((o) => o.seconds), [
+      0.1,
+      0.05,
+      0.1,
+      0.05,
+    ]);
+    await target.assertNothingLeft(r);
+    await Deno.remove(out, { recursive: true });
+  });
+
+  test("a program that writes no records is timed around its process (op exec)", async () => {
+    const out = await tempDir();
+    const r = await runSweep(options(target, out, {
+      exec: "sleep 0.3",
+      cores: [2],
+      layout: "ranks",
+      reps: 2,
+    }));
+    assertEquals([r.status, r.observations, r.failed], ["complete", 2, 0]);
+    const run = await readRun(r.runDir);
+    for (const o of run.observations) {
+      assertEquals([o.op, o.rank_seconds.length], ["exec", 2]);
+      // 0.3 s of sleep plus starting a process: a generous bound, not a timing goal
+      assert(o.seconds! >= 0.3 && o.seconds! < 3, `exec took ${o.seconds} s`);
+    }
+    await target.assertNothingLeft(r);
+    await Deno.remove(out, { recursive: true });
+  });
+
+  test("a program that fails on one rank fails its observations with its stderr; the sweep goes on", async () => {
+    const out = await tempDir();
+    const r = await runSweep(options(target, out, {
+      exec: `sh ${RECORDS_PROGRAM}`,
+      params: { mode: "fail", rank: 1 },
+      cores: [1, 2],
+      layout: "ranks",
+      reps: 1,
+    }));
+    assertEquals([r.status, r.observations, r.failed], ["failed", 4, 2]);
+    const run = await readRun(r.runDir);
+    for (const o of run.observations.filter((o) => o.cores === 2)) {
+      assertEquals(o.ok, false);
+      assertStringIncludes(o.error ?? "", "rank 1: the program exited with code 3");
+      assertStringIncludes(o.error ?? "", "rank 1 gives up on purpose");
+    }
+    assertEquals(run.observations.filter((o) => o.cores === 1).every((o) => o.ok), true);
     await target.assertNothingLeft(r);
     await Deno.remove(out, { recursive: true });
   });
