@@ -22,6 +22,8 @@ export interface ContainerfileOptions {
   workloads: { from: string; to: string }[];
   /** `--engine dask`: Debian's Python with Dask, and scalebench's python/ on PYTHONPATH */
   dask?: boolean;
+  /** `--engine mpi`: Debian's Open MPI (mpirun) and an ssh client for its launcher */
+  mpi?: boolean;
 }
 
 /** Default options. */
@@ -52,6 +54,14 @@ COPY ["python", "/opt/scalebench/python"]
 ENV PYTHONPATH=/opt/scalebench/python
 `
     : "";
+  const mpi = o.mpi
+    ? `# --engine mpi: Debian's Open MPI; its shared-memory copies need ptrace, which pods lack
+RUN apt-get update \\
+ && apt-get install -y --no-install-recommends openmpi-bin openssh-client \\
+ && rm -rf /var/lib/apt/lists/*
+ENV OMPI_MCA_btl_vader_single_copy_mechanism=none
+`
+    : "";
   return `# The image of scalebench's Kubernetes ranks (written by \`scalebench image\`).
 # Build it from the repository root, after \`deno task bundle\`:
 #   docker build -f Containerfile -t REGISTRY/scalebench:${VERSION} .   (or podman build)
@@ -76,7 +86,7 @@ COPY ${JSON.stringify([o.bundle, "/opt/scalebench/scalebench.js"])}
 RUN printf '%s\\n' ${wrapper} \\
     > /usr/local/bin/scalebench \\
  && chmod 755 /usr/local/bin/scalebench
-${dask}${copies}ENV DENO_DIR=/tmp/deno-cache DENO_NO_UPDATE_CHECK=1 NO_COLOR=1
+${dask}${mpi}${copies}ENV DENO_DIR=/tmp/deno-cache DENO_NO_UPDATE_CHECK=1 NO_COLOR=1
 USER 10001
 WORKDIR /home/scalebench
 ENTRYPOINT ["scalebench"]
@@ -110,6 +120,7 @@ export function imageCommand() {
     .option("--deno <version>", "Deno version, installed from npm", IMAGE_DEFAULTS.deno)
     .option("--bundle <file>", "The bundle, in the build context", IMAGE_DEFAULTS.bundle)
     .option("--dask", "Add Python and Dask for --engine dask (Debian's python3-distributed)")
+    .option("--mpi", "Add Open MPI for --engine mpi (Debian's openmpi-bin)")
     .option(
       "--workload <file>",
       "Copy a workload file to the same absolute path in the image (repeatable)",
@@ -133,6 +144,7 @@ export function imageCommand() {
         bundle: opts.bundle,
         workloads,
         dask: opts.dask ?? false,
+        mpi: opts.mpi ?? false,
       });
       if (opts.output === "-") {
         await Deno.stdout.write(new TextEncoder().encode(text));
