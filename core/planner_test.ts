@@ -101,8 +101,8 @@ Deno.test("planSweep() applies the weak rule per point and keeps strong paramete
   const weak = planSweep(amdahl, { ...base, mode: "weak", cores: [1, 4], order: "sequential" });
   assertEquals(weak.points.map((p) => [p.cores, p.params.work, p.size]), [[1, 10, 10_000_000], [
     4,
-    34,
-    34_000_000,
+    40,
+    40_000_000,
   ]]);
   assertAlmostEquals(weak.points[1].params.s as number, 0.2 / 3.4, 1e-15);
   const strong = planSweep(amdahl, { ...base, cores: [1, 4], order: "sequential" });

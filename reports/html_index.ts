@@ -53,9 +53,13 @@ export function renderIndexPage(
         <td class="num">${a.counts.measured}</td>
         <td class="num">${a.counts.failed}</td>
         <td class="num">${
-      fit ? markup`${fmtInterval(fit.value, fit.ci)} <span class="na">${op!.op}</span>` : reason(
-        cores.length > 1 ? "no fit" : "one core count",
-      )
+      fit
+        ? markup`${op!.fits.amdahl ? "s" : "s′"} = ${
+          fmtInterval(fit.value, fit.ci)
+        } <span class="na">${op!.op}</span>`
+        : reason(
+          cores.length > 1 ? "no fit" : "one core count",
+        )
     }</td>
         <td>${s.startedAt ? fmtTime(s.startedAt) : reason("unknown")}${
       commit ? markup` <code>${commit.slice(0, 10)}</code>` : ""
@@ -114,7 +118,7 @@ export function renderIndexPage(
             <th class="num">cores</th>
             <th class="num">measured (reps)</th>
             <th class="num">failed (reps)</th>
-            <th class="num">serial fraction [95 % CI]</th>
+            <th class="num">serial fraction s or s′ [95 % CI]</th>
             <th>started (UTC), commit</th>
             <th>status</th>
           </tr>
@@ -122,8 +126,9 @@ export function renderIndexPage(
         <tbody>${rows}</tbody>
       </table>
     </div>
-    <p class="sub">Serial fraction: Amdahl s (strong scaling) or Gustafson s′ (weak scaling) of
-      the first operation that has a fit, named after it.</p>
+    <p class="sub">Serial fraction: Amdahl s (strong scaling; of the 1-core time) or Gustafson s′
+      (weak scaling; relative to the smallest core count) of the first operation that has a fit,
+      named after it.</p>
   `;
   return page({ title: "Scaling report · scalebench", body });
 }

@@ -250,10 +250,11 @@ ${
 ${
     multiPoint
       ? markup`<h2 id="fits">Scaling-law fits</h2>${fitsTable(a.ops.filter(hasData), mode)}
-<p class="sub">Fitted to the medians${
+<p class="sub">Fitted to every repetition's log time (least squares, bounded)${
         mode === "weak" ? "; Gustafson on the scaled speedup k·t₀/tₖ" : ""
-      }; k and N count cores relative to the smallest point. Each operation's figures draw the
-fitted curves, shaded by the interval of the serial fraction.</p>`
+      }; k and N count cores relative to the smallest point n₀ (as do efficiency and Karp–Flatt),
+while Amdahl's s is the serial fraction of the 1-core time (extrapolated when n₀ > 1). Each
+operation's figures draw the fitted curves, shaded by the interval of the serial fraction.</p>`
       : ""
   }
 ${a.ops.length ? markup`<h2>Operations</h2>${opsHtml}` : ""}

@@ -184,7 +184,7 @@ export function jsonSchema(): string {
                   fits: {
                     type: "object",
                     description:
-                      "Scaling-law fits of the medians (Amdahl or Gustafson serial fraction, USL σ and κ, Karp–Flatt per point) with their estimates and intervals",
+                      "Scaling-law fits of every repetition's log time (Amdahl or Gustafson serial fraction, USL σ and κ, Karp–Flatt per point): estimates with intervals (lo, hi, level, method, note), a verdict per fit (status, reason), the interval level and method, the AICc comparison",
                   },
                   points: { type: "array", items: point },
                 },

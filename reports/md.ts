@@ -93,7 +93,7 @@ function fitsLines(ops: OpAnalysis[], mode: string): string[] {
       f.usl ? fmtInterval(f.usl.sigma.value, f.usl.sigma.ci) : uslWhy,
       f.usl ? fmtInterval(f.usl.kappa.value, f.usl.kappa.ci) : uslWhy,
       f.usl
-        ? (f.usl.peakCores ? `${fmtSig(f.usl.peakCores, 2)} cores` : "_no peak (κ ≤ 0)_")
+        ? (f.usl.peakCores ? `${fmtSig(f.usl.peakCores, 2)} cores` : `_${mdEsc(f.usl.peakNote)}_`)
         : uslWhy,
       f.method,
     ];

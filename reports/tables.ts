@@ -219,8 +219,8 @@ ${estimate(f.usl?.sigma, uslWhy)}${estimate(f.usl?.kappa, uslWhy)}${num(peak)}
             <th>operation</th>
             <th class="num">${
     mode === "weak"
-      ? "Gustafson scaled serial fraction s′ [95 % CI]"
-      : "Amdahl serial fraction s [95 % CI]"
+      ? "Gustafson scaled serial fraction s′, relative to n₀ [95 % CI]"
+      : "Amdahl serial fraction s, of the 1-core time [95 % CI]"
   }</th>
             <th class="num">Karp–Flatt e</th>
             <th class="num">USL σ, contention [95 % CI]</th>

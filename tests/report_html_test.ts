@@ -24,7 +24,7 @@ Deno.test("writeReport() of the s = 0.2 amdahl run shows an Amdahl fit within ±
   assert(m, "Amdahl card missing");
   assert(Math.abs(Number(m[1]) - 0.2) <= 0.03, `s = ${m[1]}`);
   assert(Number(m[2]) < 0.2 && 0.2 < Number(m[3]), `interval ${m[2]}, ${m[3]}`);
-  assertStringIncludes(html, "Amdahl serial fraction s [95\u00a0% CI]");
+  assertStringIncludes(html, "Amdahl serial fraction s, of the 1-core time [95\u00a0% CI]");
   // the timing table: medians 1 and 0.6 with their intervals, warm-ups excluded (5 reps each)
   assert(/<strong>1\.0\d* \[0\.9\d*, 1\.0\d*\]<\/strong>/.test(html), "median at 1 core");
   assert(/<strong>0\.60\d* \[0\.5\d*, 0\.6\d*\]<\/strong>/.test(html), "median at 2 cores");
