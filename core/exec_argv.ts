@@ -61,15 +61,23 @@ const INTERPRETERS =
   /^(python[\d.]*|pypy[\d.]*|node|deno|bun|bash|sh|zsh|Rscript|julia|perl|ruby|java)$/;
 
 /**
- * The workload name of a command: its program's file name, or its script's when the program is
- * an interpreter (`python3 bench.py` → `bench.py`), in the characters workload names allow.
+ * The workload name of a command: its program's file name, or its script's (module's) when the
+ * program is an interpreter (`python3 bench.py` → `bench.py`, `python3 -m pkg.run` → `pkg.run`;
+ * not inline code: `sh -c '…'` → `sh`), in the characters workload names allow.
  */
 export function commandName(argv: string[]): string {
   const base = (p: string) => p.replace(/\/+$/, "").split("/").pop() ?? p;
   let name = base(argv[0] ?? "exec");
   if (INTERPRETERS.test(name)) {
-    const script = argv.slice(1).find((a) => !a.startsWith("-"));
-    if (script) name = base(script);
+    // the script, or python's `-m module`; code given inline (`-c`, `-e`) keeps the interpreter's
+    for (let i = 1; i < argv.length; i++) {
+      const a = argv[i];
+      if (a === "-m" && argv[i + 1]) name = argv[i + 1];
+      else if (a === "-c" || a === "-e") break;
+      else if (a.startsWith("-")) continue;
+      else name = base(a);
+      break;
+    }
   }
   name = name.replace(/[^\w.-]+/g, "_").replace(/^[^A-Za-z0-9]+/, "");
   return name.slice(0, 60) || "exec";

@@ -54,6 +54,8 @@ Deno.test("commandName() names a run after the program, or its script under an i
   assert.equal(commandName(["/usr/bin/python3", "-u", "tools/bench.py", "--x"]), "bench.py");
   assert.equal(commandName(["sh", "./records.sh"]), "records.sh");
   assert.equal(commandName(["python3"]), "python3");
+  assert.equal(commandName(["python3", "-u", "-m", "pkg.bench", "x"]), "pkg.bench");
+  assert.equal(commandName(["sh", "-c", "sleep 1 & sleep 2"]), "sh");
   assert.equal(commandName(["./my prog!"]), "my_prog_");
 });
 

@@ -42,6 +42,15 @@ export interface StartedProcess {
 
 const live = new Set<number>();
 let hooked = false;
+let stopping = false;
+
+/**
+ * True once this rank process was told to stop (SIGTERM, SIGINT): it is ending its programs and
+ * exits in a moment, so what they did is not a result (a cancelled repetition stays unrecorded).
+ */
+export function rankStopping(): boolean {
+  return stopping;
+}
 
 /** Signal a process group; with `leader`, the process itself when the group is already gone. */
 function killGroup(pid: number, signal: Deno.Signal, leader = true): void {
@@ -63,6 +72,7 @@ function hookExit(): void {
     for (const pid of live) killGroup(pid, "SIGKILL");
   });
   const onSignal = (code: number) => () => {
+    stopping = true;
     for (const pid of live) killGroup(pid, "SIGTERM");
     setTimeout(() => {
       for (const pid of live) killGroup(pid, "SIGKILL");

@@ -13,7 +13,7 @@ import { loadEngine } from "./engines.ts";
 import { paramVariable } from "./exec_argv.ts";
 import { ANY_OP, type CommandSpec } from "./exec_define.ts";
 import { combineRepetition, type RankOutcome } from "./exec_records.ts";
-import { runProcess } from "./exec_process.ts";
+import { rankStopping, runProcess } from "./exec_process.ts";
 import type { Monitor } from "./monitor.ts";
 import type { RankRecord, RankSpec } from "./protocol.ts";
 import type { Collectives } from "./rendezvous.ts";
@@ -201,6 +201,8 @@ export async function runCommandBatch(o: CommandRankOptions): Promise<void> {
       await coll.barrier();
       const tStart = (performance.timeOrigin + performance.now()) / 1000;
       const run: ProgramRun = await session.run(rep);
+      // stopped (Ctrl-C, a cancel): the process exits in a moment, with nothing recorded
+      if (rankStopping()) await new Promise<never>(() => {});
       o.phase("idle");
       const files = await readRecordsFiles(dir);
       if (run.ran && command.records) {

@@ -52,6 +52,19 @@ export async function rankProcesses(runDir: string): Promise<number[]> {
   return pids;
 }
 
+/** Pids of this machine's processes whose environment has `entry` (`NAME=value`). */
+export async function processesWith(entry: string): Promise<number[]> {
+  const pids: number[] = [];
+  for await (const e of Deno.readDir("/proc")) {
+    if (!/^\d+$/.test(e.name)) continue;
+    try {
+      const env = (await Deno.readTextFile(`/proc/${e.name}/environ`)).split("\0");
+      if (env.includes(entry)) pids.push(Number(e.name));
+    } catch { /* gone, or not ours to read */ }
+  }
+  return pids;
+}
+
 /** Wait up to `seconds` for the run's rank processes to be gone; throws naming those left. */
 export async function assertNoRanksLeft(runDir: string, seconds = 5): Promise<void> {
   for (let i = 0; i < seconds * 10; i++) {
@@ -300,6 +313,41 @@ export function providerConformance(target: ConformanceTarget): void {
     }
     assertEquals(run.observations.filter((o) => o.cores === 1).every((o) => o.ok), true);
     await target.assertNothingLeft(r);
+    await Deno.remove(out, { recursive: true });
+  });
+
+  test("cancelling a point running a program stops it with everything it started, recording nothing", async () => {
+    const out = await tempDir();
+    const tag = crypto.randomUUID();
+    const controller = new AbortController();
+    let cancelledAt = 0;
+    const r = await runSweep(options(target, out, {
+      exec: `sh ${RECORDS_PROGRAM}`,
+      params: { mode: "hang", tag },
+      cores: [2],
+      layout: "ranks",
+      reps: 1,
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === "ready") {
+          setTimeout(() => {
+            cancelledAt = Date.now();
+            controller.abort();
+          }, 1000);
+        }
+      },
+    }));
+    assert(cancelledAt > 0, "the point never started");
+    assertEquals([r.status, r.observations], ["interrupted", 0]);
+    await target.assertNothingLeft(r);
+    // the program's processes carry its parameter in their environment
+    let left: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      left = await processesWith(`SCALEBENCH_PARAM_TAG=${tag}`);
+      if (!left.length) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assertEquals(left, [], "the program's processes are gone");
     await Deno.remove(out, { recursive: true });
   });
 

@@ -6,6 +6,7 @@
 #   mode=fail     rank SCALEBENCH_PARAM_RANK says a last word on stderr and exits 3 (others: records)
 #   mode=garbage  a record, then a line that is not JSON
 #   mode=none     no records: the program is timed as a whole
+#   mode=hang     starts a sleep in the background and another in the foreground, for a long time
 # It first checks the environment every rank must get, and fails (exit 4) naming what is missing.
 set -u
 for v in SCALEBENCH_RANK SCALEBENCH_RANKS SCALEBENCH_THREADS SCALEBENCH_CORES SCALEBENCH_NODES \
@@ -23,6 +24,7 @@ mode=${SCALEBENCH_PARAM_MODE:-records}
 r=$SCALEBENCH_RANK
 case $mode in
   none) sleep "${SCALEBENCH_PARAM_SLEEP:-0}"; exit 0 ;;
+  hang) sleep 300 & sleep 301; exit 0 ;;
   garbage)
     printf '{"op": "compute", "seconds": 0.1}\n' >> "$SCALEBENCH_RECORDS"
     printf 'this is not JSON\n' >> "$SCALEBENCH_RECORDS"
