@@ -216,14 +216,14 @@ Deno.test("show prints the run and a table per operation; list names workloads a
   const s = await cli(["show", `${out}/shown`]);
   assertEquals(s.code, 0, s.stderr);
   assertStringIncludes(s.stdout, "Run shown — complete");
-  assertMatch(s.stdout, /│\s+1 │\s+1 │\s+1×1 │\s+2 │/);
-  assertMatch(s.stdout, /│\s+2 │\s+1 │\s+1×2 │\s+2 │/);
+  assertMatch(s.stdout, /^ {4}1 {2}.*\b1×1 {5}2 {2}/m);
+  assertMatch(s.stdout, /^ {4}2 {2}.*\b1×2 {5}2 {2}/m);
   const l = await cli(["list"]);
   assertEquals(l.code, 0);
   assertStringIncludes(l.stdout, "amdahl");
   assertStringIncludes(
     l.stdout,
-    "--set s (float [0..1], default 0.1): Serial fraction of the work",
+    "--set s (float [0..1], default 0.1): Serial fraction of the",
   );
   assertStringIncludes(l.stdout, "local");
   const v = await cli(["--version"]);
