@@ -14,7 +14,7 @@ import { paramVariable } from "./exec_argv.ts";
 import { ANY_OP, type CommandSpec } from "./exec_define.ts";
 import { combineRepetition, type RankOutcome } from "./exec_records.ts";
 import { rankStopping, runProcess } from "./exec_process.ts";
-import type { Monitor } from "./monitor.ts";
+import { TreeMonitor } from "./exec_monitor.ts";
 import type { RankRecord, RankSpec } from "./protocol.ts";
 import type { Collectives } from "./rendezvous.ts";
 import type { Json, Task } from "./types.ts";
@@ -25,12 +25,9 @@ export interface CommandRankOptions {
   rank: number;
   command: CommandSpec;
   coll: Collectives;
-  monitor: Monitor;
   /** Rank 0's records (other ranks: ignored) */
   emit(record: RankRecord): void;
   log(line: string): void;
-  /** Tag later monitor samples with a phase */
-  phase(name: string): void;
   /** What the rank is doing, for its error messages */
   where(what: string): void;
   /** This rank's host name */
@@ -134,7 +131,13 @@ export async function runCommandBatch(o: CommandRankOptions): Promise<void> {
   const workDir = peers[0].dir!;
   const hosts = peers.map((p) => p.host);
   o.emit({ type: "ready", t: Date.now() / 1000, hosts, pids: peers.map((p) => p.pid) });
-  o.monitor.sampleEvery(spec.monitor_interval);
+  // the rank and what it runs: memory and CPU of the whole process tree
+  const monitor = new TreeMonitor(Deno.pid, (s) => {
+    const sample = { ...s, rank, cores: point.cores, batch: spec.batch };
+    if (rank === 0) o.emit({ type: "mon", sample });
+    else coll.monitor(sample);
+  });
+  monitor.start(spec.monitor_interval);
   await Deno.mkdir(workDir, { recursive: true });
   const hostfile = `${workDir}/hostfile`;
   await Deno.writeTextFile(hostfile, hosts.join("\n") + "\n");
@@ -196,14 +199,13 @@ export async function runCommandBatch(o: CommandRankOptions): Promise<void> {
         recordsDir: dir,
         cwd: command.freshDir ? dir : undefined,
       };
-      o.phase("op:exec");
-      o.monitor.resetPeak();
+      monitor.phase("op:exec");
       await coll.barrier();
       const tStart = (performance.timeOrigin + performance.now()) / 1000;
       const run: ProgramRun = await session.run(rep);
       // stopped (Ctrl-C, a cancel): the process exits in a moment, with nothing recorded
       if (rankStopping()) await new Promise<never>(() => {});
-      o.phase("idle");
+      monitor.phase("idle");
       const files = await readRecordsFiles(dir);
       if (run.ran && command.records) {
         const extra = await command.records(dir, {
@@ -251,6 +253,7 @@ export async function runCommandBatch(o: CommandRankOptions): Promise<void> {
     o.where("the end of the batch");
     await coll.barrier();
   } finally {
+    monitor.stop();
     await session.close();
     await Deno.remove(workDir, { recursive: true }).catch(() => {});
   }

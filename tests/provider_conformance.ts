@@ -272,6 +272,10 @@ export function providerConformance(target: ConformanceTarget): void {
       0.1,
       0.05,
     ]);
+    // every rank's process tree (rank and program) is monitored while the program runs
+    const sampled = run.monitor.filter((s) => s.cores === 2 && s.phase === "op:exec");
+    assertEquals([...new Set(sampled.map((s) => s.rank))].sort(), [0, 1]);
+    assert(sampled.every((s) => s.rss_bytes > 0), "memory sampled");
     await target.assertNothingLeft(r);
     await Deno.remove(out, { recursive: true });
   });
