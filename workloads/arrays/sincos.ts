@@ -102,7 +102,7 @@ export function sin2cos2(
       const xv = x[i];
       if (!(xv < LIMIT && xv > -LIMIT)) ok = false;
     }
-    if (ok) fastBlock(x, out, b, e, sc);
+    if (ok) fastBlock(x, out, b, e);
     else {
       for (let i = b; i < e; i++) {
         sincos(x[i], sc);
@@ -112,13 +112,7 @@ export function sin2cos2(
   }
 }
 
-function fastBlock(
-  x: ArrayLike<number>,
-  out: Float64Array,
-  start: number,
-  end: number,
-  sc: Float64Array,
-): void {
+function fastBlock(x: ArrayLike<number>, out: Float64Array, start: number, end: number): void {
   for (let i = start; i < end; i++) {
     const xv = x[i];
     const n = (xv * INV_PIO2 + (xv < 0 ? -0.5 : 0.5)) | 0;
@@ -130,13 +124,13 @@ function fastBlock(
     const w2 = z * z;
     const rs = S2 + z * (S3 + z * S4) + z * w2 * (S5 + z * S6);
     const v = z * y0;
-    sc[0] = y0 - ((z * (0.5 * y1 - v * rs) - y1) - v * S1);
+    const ks = y0 - ((z * (0.5 * y1 - v * rs) - y1) - v * S1);
     const rc = z * (C1 + z * (C2 + z * C3)) + w2 * w2 * (C4 + z * (C5 + z * C6));
     const hz = 0.5 * z;
     const wc = 1 - hz;
-    sc[1] = wc + (((1 - wc) - hz) + (z * rc - y0 * y1));
-    const q = n & 3, o = n & 1;
-    const s = sc[o] * SGN_S[q], c = sc[o ^ 1] * SGN_C[q];
-    out[i] = s * s + c * c;
+    const kc = wc + (((1 - wc) - hz) + (z * rc - y0 * y1));
+    // sin(x), cos(x) are ±ks, ±kc in the order of the quadrant: the squares and their (commutative)
+    // sum are the same bits either way, so the quadrant is not applied
+    out[i] = ks * ks + kc * kc;
   }
 }
