@@ -14,6 +14,7 @@
 import { quote, ValidationError } from "./errors.ts";
 import { defineProvider, isProvider, type Provider } from "./provider.ts";
 import { lineQueue, makeRankSpec, pumpToFile, rankEnvironment, tailFile } from "./provider_util.ts";
+import { ranksPerNode } from "./planner.ts";
 import { decodeRecord, RECORD_PREFIX } from "./protocol.ts";
 import { defineSettings } from "./settings.ts";
 
@@ -26,6 +27,8 @@ export const providerApi = {
   lineQueue,
   pumpToFile,
   tailFile,
+  /** How many ranks each node of a point gets (the plan's rule: as even as possible, first nodes one more) */
+  ranksPerNode,
   decodeRecord,
   RECORD_PREFIX,
   ValidationError,
