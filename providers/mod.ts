@@ -19,12 +19,14 @@ import { providerFromModule } from "../core/provider_api.ts";
 import { localProvider } from "./local.ts";
 import { kubernetesProvider } from "./kubernetes/mod.ts";
 import { slurmProvider } from "./slurm/mod.ts";
+import { sshProvider } from "./ssh/mod.ts";
 
 /** Every built-in provider, by name. Add one line per provider. */
 export const PROVIDERS: Record<string, Provider> = {
   local: localProvider,
   slurm: slurmProvider,
   kubernetes: kubernetesProvider,
+  ssh: sshProvider,
 };
 
 /** Names of the built-in providers. */
