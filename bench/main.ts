@@ -77,29 +77,37 @@ export function summaryTable(figures: Figure[]): string {
   return out.join("\n");
 }
 
-async function main(args: string[]): Promise<number> {
+/**
+ * Run `deno task bench` with `args` over `benches` (files in `dir`); resolves to the exit code.
+ * `log` receives every line this prints (default console.log; the benches' own output is
+ * inherited).
+ */
+export async function runBenches(
+  args: string[],
+  o: { benches: BenchEntry[]; dir: URL; log?: (line: string) => void },
+): Promise<number> {
+  const log = o.log ?? console.log;
   const allowSkip = args.includes("--allow-skip");
   const passOn = args.filter((a) => a === "--quick"); // benches that have a quick mode use it
   const names = args.filter((a) => !a.startsWith("--"));
   if (args.includes("--list")) {
-    for (const b of BENCHES) console.log(`${b.file.padEnd(22)} ${b.measures}`);
+    for (const b of o.benches) log(`${b.file.padEnd(22)} ${b.measures}`);
     return 0;
   }
-  const chosen = BENCHES.filter((b) => !names.length || names.some((n) => b.file.includes(n)));
+  const chosen = o.benches.filter((b) => !names.length || names.some((n) => b.file.includes(n)));
   if (!chosen.length) {
     console.error(`No bench matches ${names.map((n) => `'${n}'`).join(", ")} (see --list)`);
     return 2;
   }
-  const dir = new URL(".", import.meta.url);
   const sink = await Deno.makeTempFile({ prefix: "scalebench-bench-", suffix: ".jsonl" });
   const figures: Figure[] = [];
   try {
     for (const { file } of chosen) {
-      console.log(`\n=== ${file} ===`);
+      log(`\n=== ${file} ===`);
       const t = performance.now();
       await Deno.writeTextFile(sink, "");
       const { code } = await new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", "--quiet", new URL(file, dir).pathname, ...passOn],
+        args: ["run", "-A", "--quiet", new URL(file, o.dir).pathname, ...passOn],
         env: { [FIGURES_ENV]: sink },
         stdout: "inherit",
         stderr: "inherit",
@@ -108,26 +116,27 @@ async function main(args: string[]): Promise<number> {
         .map((l) => JSON.parse(l) as Figure);
       const extra = unexplained(file, code, mine);
       figures.push(...mine, ...(extra ? [extra] : []));
-      const secs = ((performance.now() - t) / 1000).toFixed(1);
-      console.log(`=== ${file}: exit ${code} in ${secs} s`);
+      log(`=== ${file}: exit ${code} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     }
   } finally {
     await Deno.remove(sink).catch(() => {});
   }
   const code = exitCode(figures.map((f) => f.verdict), { allowSkip });
   const count = (v: string) => figures.filter((f) => f.verdict === v).length;
-  console.log(`\n=== summary: ${chosen.length} bench(es), ${figures.length} figures ===`);
-  console.log(summaryTable(figures));
+  log(`\n=== summary: ${chosen.length} bench(es), ${figures.length} figures ===`);
+  log(summaryTable(figures));
   const verdict = code === 0
     ? count("SKIP") ? "PASS, with skips allowed" : "PASS"
     : code === 3
     ? "INCOMPLETE: something was skipped (--allow-skip to accept)"
     : "MISS";
-  console.log(
+  log(
     `\n${count("PASS")} PASS, ${count("MISS")} MISS, ${count("FAIL")} FAIL, ${count("SKIP")} SKIP` +
       ` → ${verdict} (exit ${code})`,
   );
   return code;
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) {
+  Deno.exit(await runBenches(Deno.args, { benches: BENCHES, dir: new URL(".", import.meta.url) }));
+}

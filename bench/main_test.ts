@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { atLeast, below, BenchReport, exitCode, type Figure, formatGoal } from "./_figures.ts";
-import { BENCHES, summaryTable } from "./main.ts";
+import { BENCHES, runBenches, summaryTable } from "./main.ts";
 
 Deno.test("BENCHES lists every bench/*_bench.ts once", async () => {
   const files: string[] = [];
@@ -89,4 +89,47 @@ Deno.test("summaryTable() shows value, goal and verdict, and why a row was skipp
     ].join("\n"),
   );
   assert.equal(formatGoal(null), "");
+});
+
+Deno.test("runBenches() runs each bench, tables its figures and exits 1 on a MISS, 3 on a SKIP", async () => {
+  const dir = await Deno.makeTempDir();
+  const lib = new URL("./_figures.ts", import.meta.url).href;
+  const bench = (name: string, body: string) =>
+    Deno.writeTextFile(
+      `${dir}/${name}_bench.ts`,
+      `import { atLeast, BenchReport } from "${lib}";\nconst r = new BenchReport("${name}");\n${body}\nr.finish();\n`,
+    );
+  try {
+    await bench("fast", `r.figure("ours / theirs", 1.5, { goal: atLeast(1), unit: "×" });`);
+    await bench("slow", `r.figure("ours / theirs", 0.9, { goal: atLeast(1), unit: "×" });`);
+    await bench("skipped", `r.skip("ours / theirs", "apt-get install python3-dask");`);
+    await bench("crash", `r.figure("first", 2, { goal: atLeast(1) }); throw new Error("boom");`);
+    const benches = ["fast", "slow", "skipped", "crash"].map((n) => ({
+      file: `${n}_bench.ts`,
+      measures: n,
+    }));
+    const run = async (args: string[]) => {
+      const lines: string[] = [];
+      const code = await runBenches(args, {
+        benches,
+        dir: new URL(`file://${dir}/`),
+        log: (l) => lines.push(l),
+      });
+      return { code, out: lines.join("\n") };
+    };
+    assert.equal((await run(["fast"])).code, 0);
+    const skipped = await run(["fast", "skipped"]);
+    assert.equal(skipped.code, 3);
+    assert.match(skipped.out, /skipped +ours \/ theirs +— +SKIP\n +↳ apt-get install python3-dask/);
+    assert.match(skipped.out, /1 PASS, 0 MISS, 0 FAIL, 1 SKIP → INCOMPLETE/);
+    assert.equal((await run(["fast", "skipped", "--allow-skip"])).code, 0);
+    const slow = await run(["fast", "slow", "skipped", "--allow-skip"]);
+    assert.equal(slow.code, 1);
+    assert.match(slow.out, /slow +ours \/ theirs +0\.9× +≥ 1× +MISS/);
+    const crash = await run(["crash"]);
+    assert.equal(crash.code, 1);
+    assert.match(crash.out, /crash +\(bench process\) +— +FAIL\n +↳ exited with code 1/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
