@@ -154,9 +154,19 @@ Deno.test({
       () => new Response(code, { headers: { "content-type": "application/typescript" } }),
     );
     try {
+      // in a process of its own without the lock file: the test must not add the served
+      // module's hash to the project's deno.lock
       const url = `http://127.0.0.1:${server.addr.port}/launcher_provider.ts`;
-      const loaded = await loadProvider(url);
-      assert.deepEqual([loaded.provider.name, loaded.ref], ["launcher", url]);
+      const script = `import { loadProvider } from "${ROOT}providers/mod.ts";
+        const l = await loadProvider(${JSON.stringify(url)});
+        console.log(JSON.stringify([l.provider.name, l.ref]));`;
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["eval", "--quiet", "--no-lock", "--config", `${ROOT}deno.json`, script],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+      assert.deepEqual(JSON.parse(new TextDecoder().decode(out.stdout)), ["launcher", url]);
     } finally {
       await server.shutdown();
     }
