@@ -18,6 +18,8 @@
  * - TLS (`--tls`, dask-bench's `USE_SSL`): scheduler, workers and client talk mutual TLS on the
  *   run's credentials (`SCALEBENCH_TLS_DIR`), as dask-jobqueue's `security=True` does.
  * - A worker that dies fails the batch with its exit status and last words; the sweep goes on.
+ * - `--ops` reaches the client as `SCALEBENCH_OPS` (one a line), so that it may skip the others
+ *   (the built-in clients do; the runtime drops records of other operations anyway).
  *
  * @module
  */
@@ -56,6 +58,8 @@ export interface DaskSettings {
   readyTimeout: number;
   /** Network interface of the scheduler and workers (dask-bench's NET_INTERFACE), or null */
   interface: string | null;
+  /** `--ops`: the client gets them as SCALEBENCH_OPS (one a line) and may skip the others */
+  ops: string[] | null;
 }
 
 /** The client runs with `--python` when it is a `python`/`python3` command. */
@@ -86,6 +90,7 @@ export function daskSettings(config: RunConfig, provider: string): DaskSettings 
     // dask-bench bounds cluster_is_ready by TIMEOUT; without one, the ranks' own bound
     readyTimeout: config.timeout > 0 ? config.timeout : config.rendezvousTimeout,
     interface: iface,
+    ops: config.ops,
   };
 }
 
@@ -181,7 +186,12 @@ class DaskSession {
     const { ctx } = this;
     let result = NOT_RUN;
     if (ctx.rank === 0) {
-      const env = { ...this.env, ...rep.env, DASK_SCHEDULER_ADDRESS: this.address };
+      const env: Record<string, string> = {
+        ...this.env,
+        ...rep.env,
+        DASK_SCHEDULER_ADDRESS: this.address,
+      };
+      if (this.s.ops) env.SCALEBENCH_OPS = this.s.ops.join("\n");
       const argv = clientArgv(rep.argv, this.s.python);
       result = await Promise.race([
         ctx.launch(argv, { env, cwd: rep.cwd, label: "[dask client]" }),

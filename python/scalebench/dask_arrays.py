@@ -5,6 +5,10 @@ The array is N × N random int64 in [0, 1e5) in chunks of N/√n (dask-bench's r
 SCALEBENCH_PARAM_SIZE (already grown by the weak rule: size · √cores), n = SCALEBENCH_CORES.
 Checks never gather the array on the client: exact integer sums per block (Python ints, no
 rounding) give the reference std, sin² + cos² is compared with 1, x + xᵀ with its transpose.
+
+Run by the `dask-arrays` workload as ``python -m scalebench.dask_arrays`` on rank 0 of a point
+(``--engine dask``); ``SCALEBENCH_OPS`` (``--ops``, one a line) limits the operations it records
+(the first one still runs, untimed, when the others need its result).
 """
 
 import math

@@ -6,6 +6,10 @@ partitions of N / 2n rows (dask-bench's rule), N = SCALEBENCH_PARAM_ROWS (alread
 weak rule: rows · cores), n = SCALEBENCH_CORES. The checks compare each result with NumPy on the
 frame gathered once on the client (untimed): exact integer sums for the std, bincount for the
 group means, sorted rows for the group-by apply and the ordering.
+
+Run by the `dask-dataframes` workload as ``python -m scalebench.dask_dataframes`` on rank 0 of a point
+(``--engine dask``); ``SCALEBENCH_OPS`` (``--ops``, one a line) limits the operations it records
+(the first one still runs, untimed, when the others need its result).
 """
 
 import math
