@@ -92,15 +92,31 @@ function compareOp(a: OpAnalysis, b: OpAnalysis, options: CompareRunsOptions): O
   return { op: a.op, rows, geomean };
 }
 
-/** Group runs by workload; every group of two or more runs gets a comparison. */
+/** What a run measures: its operations with their units, in a fixed order. */
+function signature(r: RunAnalysis): string {
+  return JSON.stringify(r.ops.map((o) => [o.op, o.unit]).sort());
+}
+
+/**
+ * Group runs by workload — a run of another workload that measures the same operations (names
+ * and units: the TypeScript `arrays` and Dask's `dask-arrays`) joins the group of the first such
+ * run; every group of two or more runs gets a comparison.
+ */
 export function compareRuns(
   runs: RunAnalysis[],
   options: CompareRunsOptions = {},
 ): Comparison[] {
   const groups = new Map<string, RunAnalysis[]>();
-  for (const r of runs) groups.set(r.src.workload, [...(groups.get(r.src.workload) ?? []), r]);
+  for (const r of runs) {
+    const twin = r.ops.length
+      ? [...groups.keys()].find((k) => groups.get(k)!.some((g) => signature(g) === signature(r)))
+      : undefined;
+    const key = groups.has(r.src.workload) ? r.src.workload : twin ?? r.src.workload;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
   const out: Comparison[] = [];
-  for (const [workload, list] of groups) {
+  for (const [, list] of groups) {
+    const workload = [...new Set(list.map((r) => r.src.workload))].join(" vs ");
     if (list.length < 2) continue;
     const ops: string[] = [];
     for (const r of list) for (const o of r.ops) if (!ops.includes(o.op)) ops.push(o.op);
