@@ -31,6 +31,14 @@ export const BUILTIN_WORKLOADS: Record<string, BuiltinWorkload> = {
     load: () => import("./dataframes/mod.ts"),
     source: import.meta.resolve("./dataframes/mod.ts"),
   },
+  "dask-arrays": {
+    load: () => import("./dask_arrays/mod.ts"),
+    source: import.meta.resolve("./dask_arrays/mod.ts"),
+  },
+  "dask-dataframes": {
+    load: () => import("./dask_dataframes/mod.ts"),
+    source: import.meta.resolve("./dask_dataframes/mod.ts"),
+  },
   exec: { load: () => import("./exec.ts"), source: import.meta.resolve("./exec.ts") },
   hpcc: { load: () => import("./hpcc/mod.ts"), source: import.meta.resolve("./hpcc/mod.ts") },
 };
