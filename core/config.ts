@@ -56,6 +56,7 @@ export type RunSettingDecls = {
   engine: Nullable<StringDecl>;
   mpirun: StringDecl & { default: string };
   mpiArgs: Nullable<StringDecl>;
+  python: StringDecl & { default: string };
   output: StringDecl & { default: string };
   name: Nullable<StringDecl>;
   timeout: FloatDecl & { default: number };
@@ -178,6 +179,14 @@ export const RUN_SETTINGS: RunSettingDecls = defineSettings({
     type: "string",
     default: null,
     help: "With --engine mpi: more mpirun arguments, e.g. '--mca btl self,tcp'",
+  },
+  python: {
+    flag: "--python <path>",
+    env: ["SCALEBENCH_PYTHON"],
+    type: "string",
+    default: "python3",
+    help:
+      "With --engine dask: the Python of the scheduler, the workers and a python client (with Dask's distributed)",
   },
   output: {
     flag: "-o, --output <dir>",

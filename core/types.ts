@@ -198,6 +198,8 @@ export interface RunConfig {
   mpirun: string;
   /** More mpirun arguments, a command line; null: none */
   mpiArgs: string | null;
+  /** With `--engine dask`: the Python of the scheduler, the workers and a `python` client */
+  python: string;
   output: string;
   name: string | null;
   timeout: number;
