@@ -105,6 +105,11 @@ export interface EngineContext {
   hosts: string[];
   /** What the engine's `configure` returned on the driver */
   settings: Record<string, Json>;
+  /**
+   * The run's TLS directory on this rank (`SCALEBENCH_TLS_DIR`: ca.crt, tls.crt, tls.key), or null
+   * without TLS; kept out of `environment` (and so of the program's), e.g. for Dask's mutual TLS
+   */
+  tlsDir: string | null;
   /** The rank process's environment (read-only: e.g. SLURM_JOB_ID inside Slurm) */
   environment: Readonly<Record<string, string>>;
   /** This batch's directory on this rank's node (same path on every rank; removed at the end) */

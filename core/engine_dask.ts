@@ -120,7 +120,7 @@ class DaskSession {
     const { ctx, s } = this;
     let tls = null;
     if (s.tls) {
-      const dir = (ctx as { tlsDir?: string | null }).tlsDir ?? ctx.environment[TLS_DIR_ENV];
+      const dir = ctx.tlsDir;
       if (!dir) {
         throw new Error(
           `This run uses TLS (--tls) but rank ${ctx.rank} has no ${TLS_DIR_ENV}: the provider does not pass the run's TLS files to its ranks`,

@@ -167,6 +167,7 @@ export async function runCommandBatch(o: CommandRankOptions): Promise<void> {
     point,
     hosts,
     settings: exec.settings,
+    tlsDir: o.environment?.SCALEBENCH_TLS_DIR || null,
     environment: Object.freeze({ ...(base ?? {}) }),
     workDir,
     barrier: () => coll.barrier(),

@@ -14,7 +14,7 @@ import {
 import type { EngineContext, EngineSession, Repetition } from "../core/engine.ts";
 import { processTree, runProcess } from "../core/exec_process.ts";
 import { createLocalGroup } from "../core/local_group.ts";
-import { TLS_DIR_ENV, writeCredentials } from "../core/tls.ts";
+import { writeCredentials } from "../core/tls.ts";
 import { needPython, needs, PYTHON } from "./_needs.ts";
 
 const dask = await needPython("distributed");
@@ -41,7 +41,7 @@ async function startRanks(
     ranks: number;
     threads: number;
     settings?: Partial<DaskSettings>;
-    env?: Record<string, string>;
+    tlsDir?: string;
   },
 ): Promise<Ranks> {
   const dir = await Deno.makeTempDir({ prefix: "scalebench-dask-engine-" });
@@ -67,7 +67,8 @@ async function startRanks(
     },
     hosts: group.map(() => "127.0.0.1"),
     settings: settings as unknown as EngineContext["settings"],
-    environment: Object.freeze({ ...Deno.env.toObject(), ...o.env }),
+    environment: Object.freeze(Deno.env.toObject()),
+    tlsDir: o.tlsDir ?? null,
     workDir: dir,
     barrier: () => coll.barrier(),
     allgather: (v) => coll.allgather(v),
@@ -218,7 +219,7 @@ Deno.test(needs([dask], {
       ranks: 2,
       threads: 1,
       settings: { tls: true },
-      env: { [TLS_DIR_ENV]: `${tlsDir}/tls` },
+      tlsDir: `${tlsDir}/tls`,
     });
     const client = `${r.dir}/client.py`;
     await Deno.writeTextFile(
