@@ -16,7 +16,7 @@ import { combineRepetition, type RankOutcome } from "./exec_records.ts";
 import { rankStopping, runProcess } from "./exec_process.ts";
 import { TreeMonitor } from "./exec_monitor.ts";
 import type { RankRecord, RankSpec } from "./protocol.ts";
-import type { Collectives } from "./rendezvous.ts";
+import { type Collectives, RendezvousHub } from "./rendezvous.ts";
 import type { Json, Task } from "./types.ts";
 
 /** What {@linkcode runCommandBatch} needs from the rank runtime. */
@@ -130,7 +130,14 @@ export async function runCommandBatch(o: CommandRankOptions): Promise<void> {
   const peers = await coll.allgather({ host, pid: Deno.pid, dir: mine });
   const workDir = peers[0].dir!;
   const hosts = peers.map((p) => p.host);
-  o.emit({ type: "ready", t: Date.now() / 1000, hosts, pids: peers.map((p) => p.pid) });
+  o.emit({
+    type: "ready",
+    t: Date.now() / 1000,
+    hosts,
+    pids: peers.map((p) => p.pid),
+    // as core/rank.ts: the driver refuses a --tls batch whose ranks met in plaintext
+    tls: coll instanceof RendezvousHub && coll.encrypted,
+  });
   // the rank and what it runs: memory and CPU of the whole process tree
   const monitor = new TreeMonitor(Deno.pid, (s) => {
     const sample = { ...s, rank, cores: point.cores, batch: spec.batch };

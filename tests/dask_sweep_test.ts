@@ -103,17 +103,25 @@ Deno.test(needs([dask], {
 }));
 
 Deno.test(needs([dask, slurm], {
-  name: "--engine dask on Slurm: 1, 2, 4 cores at 2 cores per node, every check passing",
+  name:
+    "--engine dask on Slurm: 1, 2, 4 cores at 2 cores per node (arrays over TLS), every check passing",
   async fn() {
     const out = await Deno.makeTempDir({ prefix: "scalebench-dask-slurm-" });
     const common = ["-p", "slurm", "-c", "1,2,4", "--layout", "ranks", "--cores-per-node", "2"];
     const arrays = await sweep(
-      ["dask-arrays", ...common, "-r", "1", "--set", "size=400", "--poll-interval", "0.5"],
+      // with TLS: scheduler, workers and client on the run's credentials (dask-bench's USE_SSL)
+      [
+        "dask-arrays",
+        ...common,
+        ...["-r", "1", "--set", "size=400", "--poll-interval", "0.5", "--tls"],
+      ],
       out,
     );
     assert.equal(arrays.code, 0, arrays.stderr.slice(-2000));
     assertAllOk(arrays.obs, DASK_ARRAY_OPS, [1, 2, 4]);
     assert.deepEqual(arrays.obs.filter((o) => o.cores === 4).map((o) => o.nodes)[0], 2);
+    const tlsLog = await Deno.readTextFile(`${arrays.summary.run_dir}/logs/p03-c0004.rank0.err`);
+    assert.match(tlsLog, /Dask cluster ready .* scheduler tls:\/\/[^,]+, 4 workers, 4 threads/);
     const frames = await sweep(
       ["dask-dataframes", ...common, "-r", "1", "--set", "rows=500", "--poll-interval", "0.5"],
       out,
