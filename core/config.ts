@@ -67,6 +67,12 @@ export type RunSettingDecls = {
   tls: BoolDecl;
   certDir: Nullable<StringDecl>;
   keepCerts: BoolDecl;
+  expect: Nullable<ListDecl>;
+  strict: BoolDecl;
+  baseline: Nullable<StringDecl>;
+  maxRegression: FloatDecl & { default: number };
+  junit: Nullable<StringDecl>;
+  summary: Nullable<StringDecl>;
 };
 
 /** The settings of `scalebench run`, with their flags and environment keys. */
@@ -268,6 +274,53 @@ export const RUN_SETTINGS: RunSettingDecls = defineSettings({
     type: "bool",
     default: false,
     help: "With --tls: leave the run's CA, certificate and key when the run ends",
+  },
+  // checks of the finished run (core/expect*.ts): how it is judged, not what it measures
+  expect: {
+    flag: "--expect <expectation>",
+    env: ["SCALEBENCH_EXPECT"],
+    type: "list",
+    default: null,
+    help:
+      "A scaling expectation judged with the run's confidence intervals (repeatable): efficiency>=0.8@16, rate>=500@1..8, amdahl.s<=0.1, op:NAME speedup>=3@4",
+  },
+  strict: {
+    flag: "--strict",
+    env: ["SCALEBENCH_STRICT"],
+    type: "bool",
+    default: false,
+    help: "An inconclusive expectation (its interval straddles the bound) fails the run",
+  },
+  baseline: {
+    flag: "--baseline <run_dir>",
+    env: ["SCALEBENCH_BASELINE"],
+    type: "string",
+    default: null,
+    help:
+      "Compare every operation and scale point with this run (same workload, mode and parameters)",
+  },
+  maxRegression: {
+    flag: "--max-regression <pct>",
+    env: ["SCALEBENCH_MAX_REGRESSION"],
+    type: "float",
+    default: 10,
+    help:
+      "With --baseline: fail when a point is slower than this many percent with 95 % confidence",
+    validate: nonNegative,
+  },
+  junit: {
+    flag: "--junit <file>",
+    env: ["SCALEBENCH_JUNIT"],
+    type: "string",
+    default: null,
+    help: "Write a JUnit XML file: one testcase per check, expectation and regression",
+  },
+  summary: {
+    flag: "--summary <file>",
+    env: ["SCALEBENCH_SUMMARY"],
+    type: "string",
+    default: null,
+    help: "Append a Markdown table of the checks to FILE (e.g. $GITHUB_STEP_SUMMARY)",
   },
 });
 

@@ -21,6 +21,12 @@ export const RESUME_MAY_CHANGE: readonly (keyof RunConfig)[] = [
   "output",
   "certDir",
   "keepCerts",
+  "expect",
+  "strict",
+  "baseline",
+  "maxRegression",
+  "junit",
+  "summary",
 ];
 
 /**

@@ -20,6 +20,7 @@ import { checkTlsSettings, type RunTls, runTlsDir, startRunTls, tlsFiles } from 
 import type { Json, Manifest, Plan, RunConfig, RunStatus } from "./types.ts";
 import { planCommand, resumedOps, runDefinition } from "./exec_workload.ts";
 import { type LoadedWorkload, validateParams, type WorkloadLoader } from "./workload.ts";
+import { type ChecksPlan, planChecks } from "./expect_run.ts";
 
 /**
  * Options of {@linkcode runSweep}: the provider and the workload loader (injected), and any
@@ -62,6 +63,8 @@ export interface RunResult {
   /** Observations recorded by this call */
   recorded: number;
   validationError: string | null;
+  /** What to judge the finished run by (expectations, baseline; core/expect_run.ts) */
+  checks: ChecksPlan;
   /** With dryRun: what the provider would submit per batch */
   jobs?: { batch: string; cores: number; submit: Json }[];
 }
@@ -208,7 +211,7 @@ export async function runSweep(options: RunOptions): Promise<RunResult> {
     throw err;
   }
   const m = resumed?.manifest;
-  let ctx: ProviderContext, plan: Plan, loaded: LoadedWorkload;
+  let ctx: ProviderContext, plan: Plan, loaded: LoadedWorkload, checks: ChecksPlan;
   try {
     // a program (--exec, a command workload): the definition it plans with
     loaded = runDefinition(await options.workloads.load(config.workload), config);
@@ -257,6 +260,8 @@ export async function runSweep(options: RunOptions): Promise<RunResult> {
         path: options.searchPath ?? null,
       });
     }
+    // expectations, baseline and report files: every mistake before anything runs
+    checks = await planChecks(config, { plan, definition: def });
     const runId = m ? m.run_id : (config.name ?? runIdFor(def.name));
     const runDir = resumed ? resumed.dir : `${config.output.replace(/\/+$/, "")}/${runId}`;
     const abs = (p: string) => new URL(p, `file://${Deno.cwd()}/`).pathname;
@@ -285,15 +290,15 @@ export async function runSweep(options: RunOptions): Promise<RunResult> {
   const batches = resumed ? remainingBatches(plan.batches, done) : plan.batches;
   if (options.dryRun) {
     resumed?.close(); // a dry run of a resume plans what is missing and writes nothing
-    return await dryRun(options.provider, { ctx, batches, config });
+    return { ...await dryRun(options.provider, { ctx, batches, config }), checks };
   }
-  return await execute(options, { ctx, config, batches, resumed, loaded });
+  return { ...await execute(options, { ctx, config, batches, resumed, loaded }), checks };
 }
 
 async function dryRun(
   provider: Provider,
   args: { ctx: ProviderContext; batches: Plan["batches"]; config: RunConfig },
-): Promise<RunResult> {
+): Promise<Omit<RunResult, "checks">> {
   const { ctx } = args;
   const session = await provider.open(ctx);
   const jobs = [];
@@ -371,7 +376,7 @@ async function execute(
     resumed: RunStore | null;
     loaded: LoadedWorkload;
   },
-): Promise<RunResult> {
+): Promise<Omit<RunResult, "checks">> {
   const { ctx, config, batches, resumed } = args;
   // the run directory exists when the session opens (a provider may keep files there)
   const store = resumed ?? await RunStore.create(

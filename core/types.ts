@@ -213,6 +213,18 @@ export interface RunConfig {
   certDir: string | null;
   /** Leave the TLS files when the run ends */
   keepCerts: boolean;
+  /** Scaling expectations to judge when the run ends (core/expect.ts); null: none */
+  expect: string[] | null;
+  /** An inconclusive expectation fails the run */
+  strict: boolean;
+  /** A run directory to compare with (regressions); null: none */
+  baseline: string | null;
+  /** Largest slowdown against the baseline that passes, percent */
+  maxRegression: number;
+  /** Where to write a JUnit XML file of the checks; null: nowhere */
+  junit: string | null;
+  /** A Markdown file to append the checks' table to; null: none */
+  summary: string | null;
 }
 
 /** What the manifest records about a run's TLS (`manifest.tls`): never a key, only public facts. */

@@ -118,6 +118,11 @@ export interface WorkloadDefinition<P extends ParamSpecs = ParamSpecs, S = any> 
   teardown?(ctx: RankContext<ParamsOf<P>>, state: S): void | Promise<void>;
   /** Set when loaded from a command definition: the program the engine runs (core/exec_workload.ts) */
   command?: CommandSpec;
+  /**
+   * Scaling expectations judged when a run ends, like `--expect` (core/expect.ts), e.g.
+   * `["efficiency>=0.8@16", "amdahl.s<=0.1"]`; one about a point the run does not measure is skipped
+   */
+  expect?: string[];
 }
 
 /**
