@@ -17,6 +17,7 @@ openssh-server
 slurm-wlm munge
 hyperfine tcpdump
 gcc openssl util-linux ca-certificates git
+libxml2-utils
 "
 # chromium: report pages in a real browser (tests/report_browser_test.ts)
 # tini: the Kubernetes image's entry (tests/kubernetes_image_test.ts)
@@ -24,7 +25,8 @@ gcc openssl util-linux ca-certificates git
 #   /usr/bin/python3; a pyenv python3 first on PATH does not see them)
 # openmpi-bin, hpcc: MPI programs as workloads; openssh-server: the ssh provider's tests
 # slurm-wlm, munge: the local Slurm cluster (.ci/local_slurm.sh) for the Slurm provider's tests
-# hyperfine, tcpdump: hyperfine import and network checks; gcc: the C reference of the gridding bench
+# hyperfine, tcpdump: hyperfine import and network checks; gcc: the C reference of the gridding bench;
+#   libxml2-utils: xmllint checks --junit files against the JUnit schema (tests/expect_junit_test.ts)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "install_deps.sh: run as root (sudo $0)" >&2

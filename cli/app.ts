@@ -17,6 +17,7 @@ import { showCommand } from "./show.ts";
 import { reportCommand } from "./report.ts";
 import { imageCommand } from "./image.ts";
 import { dataCommand } from "./data.ts";
+import { compareCommand } from "./compare.ts";
 import { addWorkloadHelp } from "./workload_help.ts";
 import { builtinWorkloads } from "../workloads/mod.ts";
 import { outputWidth } from "./_table.ts";
@@ -37,6 +38,7 @@ export function program(plugin?: Plugin): Command {
   cmd.addCommand(reportCommand());
   cmd.addCommand(imageCommand());
   cmd.addCommand(dataCommand());
+  cmd.addCommand(compareCommand());
   return cmd;
 }
 

@@ -186,6 +186,11 @@ export function runCommand(plugin?: Plugin) {
       for (const s of signals) Deno.removeSignalListener(s, onSignal);
     }
     if (o.dryRun) return printDryRun(result, Boolean(o.json));
+    // expectations, baseline, --junit, --summary (reports/expect_run.ts): judged once all is recorded
+    const { checkLines, finishRunChecks } = await import("../reports/expect_run.ts");
+    const checks = result.validationError || result.status === "interrupted"
+      ? null
+      : await finishRunChecks(result.runDir, result.checks);
     let report: string | null = null;
     if (o.report && !result.validationError) {
       const { writeReport } = await import("../reports/mod.ts");
@@ -204,9 +209,11 @@ export function runCommand(plugin?: Plugin) {
         failed: result.failed,
         recorded: result.recorded,
         report,
+        checks,
       }));
     } else {
       printSummary(result);
+      for (const line of checks ? checkLines(checks) : []) console.log(line);
       if (report) console.log(`Report: ${report}`);
     }
     if (result.validationError) {
@@ -214,7 +221,7 @@ export function runCommand(plugin?: Plugin) {
       throw new ExitError(2);
     }
     if (result.status === "interrupted") throw new ExitError(130);
-    if (result.failed > 0) throw new ExitError(1);
+    if (result.failed > 0 || (checks && !checks.ok)) throw new ExitError(1);
   });
 }
 

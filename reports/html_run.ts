@@ -14,6 +14,7 @@ import { measured, opChart, overviewChart, seriesStyle } from "./plots.ts";
 import { monitorCharts } from "./plots_monitor.ts";
 import { failuresTable, fitsTable, metaList, timingTable } from "./tables.ts";
 import type { Json } from "../core/types.ts";
+import { CHECKS_ID, checksSection } from "./expect_html.ts";
 
 function statusBadge(status: string | null): SafeHtml {
   if (!status) return markup``;
@@ -187,6 +188,8 @@ export function renderRunPage(
   }
   const empty = a.counts.total === 0;
   const toc: [string, string][] = [];
+  const checks = checksSection(s.checks); // expectations and regressions (reports/expect_html.ts)
+  if (checks) toc.push([CHECKS_ID, "Expectations"]);
   if (overview.length) toc.push(["overview", "Overview"]);
   if (multiPoint) toc.push(["fits", "Scaling-law fits"]);
   a.ops.forEach((o, i) => toc.push([`op-${i + 1}`, o.op]));
@@ -241,7 +244,7 @@ ${
         toc.map(([id, t]) => markup`<li><a href="#${id}">${t}</a></li>`)
       }</ul>`
       : ""
-  }
+  }${checks ?? ""}
 ${
     overview.length
       ? markup`<h2 id="overview">Overview</h2><div class="plots">${overview}</div>`

@@ -25,6 +25,7 @@ function runJson(a: RunAnalysis) {
     ended_at: s.endedAt,
     status: s.status,
     counts: a.counts,
+    checks: s.checks ?? null,
     warnings: s.warnings,
     failures: a.failures.map((f) => ({
       op: f.op,
@@ -168,6 +169,11 @@ export function jsonSchema(): string {
             counts: {
               type: "object",
               description: "Observations: total, measured, warmup, failed",
+            },
+            checks: {
+              type: ["object", "null"],
+              description:
+                "The run's recorded checks (checks.json): per operation and point the workload's checks; each expectation (text, source, op, figure, cmp, bound, cores) with its verdict (pass, fail, inconclusive, skipped), failed, message, and per point the value with its interval (lo, hi, level, method, note) or the fitted parameter; the baseline comparison per operation and point (medians, ratio new/base with interval, verdict, false-positive rate, one-sided bound, regressed) with the environment differences; counts and ok. Null without expectations or baseline",
             },
             warnings: { type: "array", description: "Warnings while reading the run" },
             failures: {

@@ -9,6 +9,7 @@ import { readRun } from "../core/results.ts";
 import { importDaskCsv } from "./import_dask.ts";
 import { importHyperfine } from "./import_hyperfine.ts";
 import { type RunSource, sourceFromRun } from "./model.ts";
+import { readChecks } from "./expect_run.ts";
 
 /** Read one input; warnings (torn lines…) go to `onWarning` and into the run's `warnings`. */
 export async function loadInput(
@@ -26,7 +27,9 @@ export async function loadInput(
   }
   if (info.isDirectory) {
     const run = await readRun(path, { onWarning: options.onWarning });
-    return [sourceFromRun(run)];
+    const src = sourceFromRun(run);
+    src.checks = await readChecks(path, { onWarning: options.onWarning });
+    return [src];
   }
   let text: string;
   try {

@@ -24,6 +24,7 @@ import type {
   ParamValues,
 } from "../core/types.ts";
 import { type Fits, fitScaling, karpFlattOf } from "./fits.ts";
+import type { RunChecks } from "./expect_run.ts";
 
 /** Summary statistics imported as they are (dask-bench aggregated CSV): no repetitions. */
 export interface AggregatePoint {
@@ -62,6 +63,8 @@ export interface RunSource {
   monitor: MonitorSample[];
   aggregates: AggregatePoint[];
   warnings: string[];
+  /** The run's recorded checks (`checks.json`: expectations, baseline; reports/expect_run.ts) */
+  checks?: RunChecks | null;
 }
 
 /** Statistics of one operation at one scale point. */

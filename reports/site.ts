@@ -104,7 +104,9 @@ export async function expandInputs(inputs: readonly string[]): Promise<string[]>
 async function fingerprint(path: string): Promise<string> {
   const parts: string[] = [];
   const names = (await exists(`${path}/manifest.json`))
-    ? ["manifest.json", "observations.jsonl", "monitor.jsonl"].map((n) => `${path}/${n}`)
+    ? ["manifest.json", "observations.jsonl", "monitor.jsonl", "checks.json"].map((n) =>
+      `${path}/${n}`
+    )
     : [path];
   for (const p of names) {
     try {
