@@ -120,3 +120,13 @@ export {
   type ModelVerdict,
   type VerdictStatus,
 } from "./reports/fits.ts";
+export {
+  type Expectation,
+  parseExpectation,
+  planExpectations,
+  type PlannedExpectation,
+} from "./core/expect.ts";
+export type { ChecksPlan } from "./core/expect_run.ts";
+export { type ExpectationResult, judgeExpectations, type Verdict } from "./reports/expect.ts";
+export { type BaselineResult, compareWithBaseline } from "./reports/expect_baseline.ts";
+export { evaluateRun, type RunChecks } from "./reports/expect_run.ts";

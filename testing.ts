@@ -1,7 +1,8 @@
 /**
  * `scalebench/testing`: what a provider plugin's author needs — the provider contract (types and
  * the API a plugin's default-export function receives) and the provider conformance suite, which
- * proves a provider with one call.
+ * proves a provider with one call — and `measure()`, which runs a workload in process at some
+ * scale points so that a test asserts how it scales.
  *
  * @example Prove a provider plugin in its test file
  * ```ts ignore
@@ -16,8 +17,26 @@
  * });
  * ```
  *
+ * @example Assert how a workload scales, in a `deno test` file
+ * ```ts ignore
+ * import { measure } from "scalebench/testing";
+ * const sum = new URL("./sum.ts", import.meta.url);
+ *
+ * Deno.test("sum scales", async () => {
+ *   const r = await measure(sum, { cores: [1, 2] });
+ *   r.expect("efficiency>=0.8@2"); // pass, or an AssertionError with the value and its CI
+ * });
+ * ```
+ *
  * @module
  */
+import { builtinWorkloads } from "./workloads/mod.ts";
+import type { WorkloadLoader } from "./core/workload.ts";
+import {
+  measure as measureRun,
+  type MeasuredRun,
+  type MeasureRunOptions,
+} from "./reports/expect_measure.ts";
 export {
   assertNoRanksLeft,
   type ConformanceTarget,
@@ -48,3 +67,24 @@ export type { RankSpec } from "./core/protocol.ts";
 export type { Batch, Plan, PlannedPoint, Task } from "./core/types.ts";
 export { type RunOptions, type RunResult, runSweep } from "./core/run.ts";
 export { builtinWorkloads } from "./workloads/mod.ts";
+export {
+  type ExpectOptions,
+  MeasuredRun,
+  type MeasureOptions,
+  type MeasureRunOptions,
+} from "./reports/expect_measure.ts";
+export type { ExpectationResult, PointJudgement, Verdict } from "./reports/expect.ts";
+export type { BaselineResult, RegressionRow } from "./reports/expect_baseline.ts";
+
+/**
+ * Run a workload in this process at the given core counts and return the analysed run, for
+ * `deno test`: `const r = await measure(new URL("./sum.ts", import.meta.url), { cores: [1, 2] });
+ * r.expect("efficiency>=0.8@2");` (reports/expect_measure.ts; 5 repetitions and one warm-up per
+ * point by default; the built-in workloads are loadable by name).
+ */
+export function measure(
+  workload: string | URL,
+  options: Omit<MeasureRunOptions, "workloads"> & { workloads?: WorkloadLoader },
+): Promise<MeasuredRun> {
+  return measureRun(workload, { workloads: builtinWorkloads, ...options });
+}

@@ -1,0 +1,109 @@
+/**
+ * `measure()` of `scalebench/testing`, as a user's `deno test` file calls it, on the napper
+ * workload (tests/testdata/expect/napper.ts: Amdahl's law by sleeping, s = 0.5).
+ */
+import assert from "node:assert/strict";
+import { AssertionError } from "node:assert";
+import { ValidationError } from "../core/errors.ts";
+import { measure } from "../testing.ts";
+
+const napper = new URL("./testdata/expect/napper.ts", import.meta.url);
+
+Deno.test("measure() runs a workload in process at each core count and asserts how it scales", async () => {
+  const r = await measure(napper, { cores: [1, 2], reps: 5 });
+  assert.equal(r.workload, "napper");
+  assert.equal(r.ref, napper.href);
+  // 5 measured repetitions and 1 warm-up at each point
+  assert.deepEqual(
+    r.observations.map((o) => [o.cores, o.threads, o.rep, o.warmup, o.ok]),
+    [1, 2].flatMap((c) => [
+      [c, c, 0, true, true],
+      ...[0, 1, 2, 3, 4].map((rep) => [c, c, rep, false, true]),
+    ]),
+  );
+  const p2 = r.point(2)!;
+  assert.equal(p2.summary!.n, 5);
+  assert.ok(p2.efficiency! > 0.55 && p2.efficiency! < 0.75, String(p2.efficiency));
+  const [pass] = r.expect("efficiency>=0.5@2");
+  assert.deepEqual([pass.verdict, pass.judgedOp, pass.source], ["pass", "nap", "measure()"]);
+  assert.throws(() => r.expect("efficiency>=0.9@2"), (err) => {
+    assert.ok(err instanceof AssertionError);
+    assert.match(
+      err.message,
+      /^Expectation 'efficiency>=0\.9@2' of napper: Fail: efficiency of nap ≥ 0\.9: 2 cores 0\.\d+ \[0\.\d+, 0\.\d+\] \(96\.83 % CI\) entirely < 0\.9$/,
+    );
+    return true;
+  });
+  assert.equal(r.expect("amdahl.s<=0.7")[0].fit!.law, "amdahl");
+  // judge() returns without throwing; a point the run lacks is a mistake in the test
+  assert.equal(r.judge("efficiency>=0.9@2")[0].verdict, "fail");
+  assert.throws(() => r.expect("efficiency>=0.8@4"), ValidationError);
+  assert.throws(
+    () => r.expect("op:nope speedup>=1@2"),
+    /^ValidationError: Expectation 'op:nope speedup>=1@2' \(measure\(\)\) is about an unknown operation 'nope' \(known: nap\)$/,
+  );
+});
+
+Deno.test("measure() compares with a baseline: a slower version regresses, the same does not", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "scalebench-measure-" });
+  const slowFile = `${dir}/napper.ts`;
+  await Deno.writeTextFile(
+    slowFile,
+    (await Deno.readTextFile(napper)).replace("const FACTOR = 1;", "const FACTOR = 1.3;"),
+  );
+  const base = await measure(napper, { cores: [1, 2], reps: 5, warmup: 0 });
+  const again = await measure(napper, { cores: [1, 2], reps: 5, warmup: 0 });
+  const same = await again.expectNoRegression(base);
+  assert.equal(same.regressions, 0);
+  assert.equal(same.rows.length, 2);
+  const slow = await measure(slowFile, { cores: [1, 2], reps: 5, warmup: 0 });
+  await assert.rejects(() => slow.expectNoRegression(base), (err) => {
+    assert.ok(err instanceof AssertionError);
+    assert.match(err.message, /^napper regressed against its baseline: nap at 1 core: .* slower; /);
+    return true;
+  });
+  const other = await measure(napper, { cores: [1, 2], reps: 5, warmup: 0, params: { ms: 50 } });
+  await assert.rejects(
+    () => other.compare(base),
+    /^ValidationError: The baseline was made with other parameters \(ms='60' there, '50' here\)/,
+  );
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("measure() refuses bad input and reports failed checks", async () => {
+  await assert.rejects(() => measure(napper, { cores: [] }), /needs core counts/);
+  await assert.rejects(() => measure(napper, { cores: [0] }), /core count '0' is not a whole/);
+  await assert.rejects(
+    () => measure("nosuch", { cores: [1] }),
+    /^ValidationError: Unknown workload/,
+  );
+  await assert.rejects(
+    () => measure(napper, { cores: [1], params: { s: 2 } }),
+    /^ValidationError: Parameter 's' of workload 'napper' must be ≤ 1/,
+  );
+  // a workload whose check fails: an AssertionError naming it, unless allowFailures
+  const dir = await Deno.makeTempDir({ prefix: "scalebench-measure-" });
+  const wrong = `${dir}/napper.ts`;
+  await Deno.writeTextFile(
+    wrong,
+    (await Deno.readTextFile(napper)).replace(
+      "        metric:",
+      '        check: () => ({ ok: false, message: "The nap was too short" }),\n        metric:',
+    ),
+  );
+  await assert.rejects(
+    () => measure(wrong, { cores: [1], reps: 2, warmup: 0 }),
+    (err) => {
+      assert.ok(err instanceof AssertionError);
+      assert.equal(
+        err.message,
+        "2 observations of napper failed: nap at 1 core: The nap was too short; " +
+          "nap at 1 core: The nap was too short",
+      );
+      return true;
+    },
+  );
+  const kept = await measure(wrong, { cores: [1], reps: 2, warmup: 0, allowFailures: true });
+  assert.deepEqual(kept.analysis.counts, { total: 2, measured: 0, warmup: 0, failed: 2 });
+  await Deno.remove(dir, { recursive: true });
+});
