@@ -110,28 +110,38 @@ export function launchExpression(launch: Launch): string {
   }
 }
 
-/** The test's text: runs the workload through scalebench at 1 and 2 cores. */
+/**
+ * The test's text: runs the workload through scalebench at 1 and 2 cores, every check must pass
+ * and a scaling expectation hold (`--expect`, judged with the run's confidence interval).
+ */
 export function testTemplate(name: string, launch: Launch): string {
-  return `// Runs ${name} through scalebench end to end: every check must pass at 1 and 2 cores.
+  return `// Runs ${name} through scalebench end to end: every check must pass at 1 and 2 cores, and 2 cores
+// must scale as EXPECT says (--expect, judged with the run's 95 % confidence interval; scalebench
+// exits 1 when it fails). speedup>=0.5@2 (2 cores at most twice as slow as 1) holds even on a busy
+// machine: raise it to your goal, e.g. efficiency>=0.8@2 (see scalebench run --help, --expect).
 // SCALEBENCH_CMD overrides how scalebench is started (space-separated).
 const SCALEBENCH = Deno.env.get("SCALEBENCH_CMD")?.split(" ") ??
   ${launchExpression(launch)};
+const EXPECT = "speedup>=0.5@2";
 
-Deno.test(${JSON.stringify(`${name} passes its checks at 1 and 2 cores`)}, async () => {
+Deno.test(${JSON.stringify(`${name} passes its checks and scales at 1 and 2 cores`)}, async () => {
   const out = await Deno.makeTempDir();
   const file = new URL("./${fileBase(name)}.ts", import.meta.url).pathname;
-  const args = [...SCALEBENCH.slice(1), "run", file, "-c", "1,2", "-r", "2", "--set", "n=2000000"];
+  const args = [...SCALEBENCH.slice(1), "run", file, "-c", "1,2", "-r", "5", "--warmup", "1"];
   const run = await new Deno.Command(SCALEBENCH[0], {
-    args: [...args, "--json", "-o", out, "--monitor-interval", "0"],
+    args: [...args, "--expect", EXPECT, "--json", "-o", out, "--monitor-interval", "0"],
     stdout: "piped",
     stderr: "piped",
   }).output();
   const text = new TextDecoder().decode(run.stdout).trim();
+  const result = text ? JSON.parse(text.split("\\n").pop()!) : {};
+  const failed = (result.checks?.expectations ?? []).filter((e: { failed: boolean }) => e.failed);
   if (run.code !== 0) {
-    throw new Error(\`scalebench exited \${run.code}: \${new TextDecoder().decode(run.stderr)}\`);
+    const why = failed.map((e: { message: string }) => e.message).join("\\n") ||
+      new TextDecoder().decode(run.stderr);
+    throw new Error(\`scalebench exited \${run.code}: \${why}\`);
   }
-  const result = JSON.parse(text.split("\\n").pop()!);
-  if (result.observations !== 4 || result.failed !== 0) throw new Error(\`Unexpected: \${text}\`);
+  if (result.observations !== 12 || result.failed !== 0) throw new Error(\`Unexpected: \${text}\`);
   await Deno.remove(out, { recursive: true });
 });
 `;
