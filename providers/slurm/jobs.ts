@@ -1,7 +1,8 @@
 /**
  * The two kinds of Slurm job a point can be, behind one interface: a batch job (`sbatch`, state
- * from squeue/scontrol) and a step inside an allocation (`srun --jobid`, state from the srun
- * process). The session (mod.ts) keeps one per submitted batch and never asks which kind it has.
+ * from squeue/scontrol, rank 0's output tailed from its file) and a step inside an allocation
+ * (`srun --jobid`, state from the srun process, rank 0's output streamed through srun; steps.ts).
+ * The session (mod.ts) keeps one per submitted batch and never asks which kind it has.
  *
  * @module
  */
@@ -19,6 +20,8 @@ export interface SlurmJob {
   /** Log files whose tails explain a failure, besides the ranks' stderr */
   readonly logFiles: string[];
   readonly nodes: string[];
+  /** Rank 0's stdout lines as they arrive; ends once the job has ended */
+  lines(): AsyncIterable<string>;
   cancel(reason: string): Promise<void>;
 }
 
@@ -52,11 +55,42 @@ export function neverStarts(reason: string | undefined): string | null {
   return (NEVER_STARTS as readonly string[]).includes(code) ? code : null;
 }
 
-function sleep(ms: number): Promise<void> {
+/** Resolves after `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** A batch job submitted with sbatch. */
+/** Lines appended to a file, until `done()` is true and the file is drained. */
+export async function* tail(path: string, done: () => boolean): AsyncGenerator<string> {
+  let pos = 0, rest = "";
+  const decoder = new TextDecoder();
+  while (true) {
+    const finished = done();
+    try {
+      using f = await Deno.open(path, { read: true });
+      await f.seek(pos, Deno.SeekMode.Start);
+      const buf = new Uint8Array(1 << 16);
+      for (let n = await f.read(buf); n !== null; n = await f.read(buf)) {
+        pos += n;
+        const parts = (rest + decoder.decode(buf.subarray(0, n), { stream: true })).split("\n");
+        rest = parts.pop()!;
+        yield* parts;
+      }
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound)) throw err;
+    }
+    if (finished) {
+      if (rest) yield rest;
+      return;
+    }
+    await sleep(50);
+  }
+}
+
+/**
+ * A batch job submitted with sbatch: a point's (rank 0's output tailed from `output`), or the
+ * sweep's one allocation (steps.ts).
+ */
 export class BatchJob implements SlurmJob {
   readonly id: string;
   readonly logFiles: string[];
@@ -66,11 +100,21 @@ export class BatchJob implements SlurmJob {
   #grace: number;
   #hopelessSince: number | null = null;
   #verdict: JobState | null = null;
+  #output: string | null;
 
-  constructor(id: string, options: { batch: Batch; outDir: string; graceSeconds: number }) {
+  constructor(
+    id: string,
+    options: { logFile: string; graceSeconds: number; output?: string },
+  ) {
     this.id = id;
-    this.logFiles = [`${options.outDir}/${options.batch.id}.job${id}.err`];
+    this.logFiles = [options.logFile];
     this.#grace = options.graceSeconds * 1000;
+    this.#output = options.output ?? null;
+  }
+
+  lines(): AsyncIterable<string> {
+    if (!this.#output) throw new Error(`Job ${this.id} has no rank output`);
+    return tail(this.#output, () => this.ended);
   }
 
   async poll(): Promise<JobState> {
@@ -112,69 +156,6 @@ export class BatchJob implements SlurmJob {
       if (TERMINAL.has((await jobState(this.id)).state)) break;
       await sleep(100);
     }
-    this.ended = true;
-  }
-}
-
-/** A step inside an allocation: the srun process that runs the point's ranks. */
-export class StepJob implements SlurmJob {
-  readonly id: string;
-  readonly logFiles: string[];
-  readonly nodes: string[] = [];
-  ended = false;
-  #step: Deno.ChildProcess;
-  #status: Deno.CommandStatus | null = null;
-  #cancelled: string | null = null;
-
-  constructor(
-    id: string,
-    options: { argv: string[]; env: Record<string, string>; log: string },
-  ) {
-    this.id = id;
-    this.logFiles = [options.log];
-    this.#step = new Deno.Command(options.argv[0], {
-      args: options.argv.slice(1),
-      env: options.env,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    this.#step.status.then((s) => (this.#status = s));
-    Deno.open(options.log, { write: true, create: true, truncate: true }).then((file) =>
-      Promise.all([
-        this.#step.stdout.pipeTo(file.writable, { preventClose: true }),
-        this.#step.stderr.pipeTo(file.writable),
-      ])
-    ).catch(() => {});
-  }
-
-  poll(): Promise<JobState> {
-    const s = this.#status;
-    const state: JobState = this.#cancelled
-      ? { state: "cancelled", reason: this.#cancelled }
-      : !s
-      ? { state: "running" }
-      : s.success
-      ? { state: "succeeded" }
-      : {
-        state: "failed",
-        reason: `srun exited with code ${s.code}${s.signal ? ` (${s.signal})` : ""}`,
-      };
-    if (TERMINAL.has(state.state)) this.ended = true;
-    return Promise.resolve(state);
-  }
-
-  async cancel(reason: string): Promise<void> {
-    this.#cancelled ??= reason;
-    const kill = (signal: Deno.Signal) => {
-      try {
-        this.#step.kill(signal);
-      } catch { /* exited */ }
-    };
-    kill("SIGTERM");
-    const t = setTimeout(() => kill("SIGKILL"), 2000);
-    await this.#step.status;
-    clearTimeout(t);
     this.ended = true;
   }
 }

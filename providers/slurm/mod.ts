@@ -1,17 +1,18 @@
 /**
  * The Slurm provider. Each point is a batch job (`sbatch --parsable`) whose `srun` starts the
  * ranks, like dask-bench's jobqueue cluster: ceil(cores / cores-per-node) nodes, exclusive by
- * default, account, partition, QOS, time limit and memory per node. Inside an allocation
- * (`--within-allocation`, SLURM_JOB_ID set) each point is an `srun` step on part of it instead, with
- * no queue wait between points (jobs.ts: the two kinds behind one interface). State comes from
- * squeue/scontrol; a point pending for a reason that means it can never start fails after
- * `--unschedulable-grace` seconds with Slurm's reason; rank 0's output file is tailed for records;
- * `close()` cancels every job of the run.
+ * default, account, partition, QOS, time limit and memory per node. With `--one-allocation` the
+ * whole sweep runs in one job sized for its largest point, and every point is an `srun` step in it:
+ * the queue is waited once. Inside the user's allocation (`--within-allocation`, SLURM_JOB_ID set)
+ * each point is a step of that one (steps.ts). State comes from squeue/scontrol (a step's from its
+ * srun); a job pending for a reason that means it can never start fails after
+ * `--unschedulable-grace` seconds with Slurm's reason; rank 0's output is tailed from its file (a
+ * step's streams through srun); `close()` cancels every job of the run. Ranks start from a module
+ * graph installed once per run (prepare.ts).
  *
  * @module
  */
-import { ValidationError } from "../../core/errors.ts";
-import { ranksPerNode } from "../../core/planner.ts";
+import { errorMessage, ValidationError } from "../../core/errors.ts";
 import {
   type Collected,
   defineProvider,
@@ -25,9 +26,11 @@ import { makeRankSpec } from "../../core/provider_util.ts";
 import { rankTlsEnv } from "../../core/tls.ts";
 import type { Batch } from "../../core/types.ts";
 import { jobsNamed, parseSbatch, slurm, slurmUnreachable } from "./commands.ts";
-import { BatchJob, failureTails, type SlurmJob, StepJob } from "./jobs.ts";
-import { batchScript, jobName, shq } from "./script.ts";
+import { BatchJob, failureTails, type SlurmJob } from "./jobs.ts";
+import { prepareRankCommand } from "./prepare.ts";
+import { allocationScript, batchScript, jobName, shq, stepArgv } from "./script.ts";
 import { SLURM_SETTINGS, type SlurmSettings } from "./settings.ts";
+import { Allocation, StepJob } from "./steps.ts";
 
 type Ctx = ProviderContext<SlurmSettings>;
 
@@ -48,24 +51,8 @@ function files(batch: Batch, ctx: Ctx) {
   };
 }
 
-/** srun's arguments for a step of `batch` inside allocation `allocation`. */
-export function stepArgs(batch: Batch, ctx: Ctx, allocation: string): string[] {
-  const p = batch.point;
-  const out = outDirOf(ctx);
-  return [
-    `--jobid=${allocation}`,
-    `--job-name=${jobName(ctx.runId, batch.id)}`,
-    "--exact",
-    "--kill-on-bad-exit=1",
-    `--nodes=${p.nodes}`,
-    `--ntasks=${p.ranks}`,
-    `--ntasks-per-node=${Math.max(...ranksPerNode(p))}`,
-    `--cpus-per-task=${p.threads}`,
-    `--output=${out}/${batch.id}.rank%t.out`,
-    `--error=${out}/${batch.id}.rank%t.err`,
-    ...ctx.rankCommand,
-  ];
-}
+/** The file name of the sweep's allocation script under logs/ (`--one-allocation`). */
+export const ALLOCATION_SCRIPT = "allocation.sbatch";
 
 async function ensureToken(path: string, token: string): Promise<void> {
   try {
@@ -75,44 +62,37 @@ async function ensureToken(path: string, token: string): Promise<void> {
   await Deno.chmod(path, 0o600);
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/** Lines appended to a file, until `done()` is true and the file is drained. */
-async function* tail(path: string, done: () => boolean): AsyncGenerator<string> {
-  let pos = 0, rest = "";
-  const decoder = new TextDecoder();
-  while (true) {
-    const finished = done();
-    try {
-      using f = await Deno.open(path, { read: true });
-      await f.seek(pos, Deno.SeekMode.Start);
-      const buf = new Uint8Array(1 << 16);
-      for (let n = await f.read(buf); n !== null; n = await f.read(buf)) {
-        pos += n;
-        const parts = (rest + decoder.decode(buf.subarray(0, n), { stream: true })).split("\n");
-        rest = parts.pop()!;
-        yield* parts;
-      }
-    } catch (err) {
-      if (!(err instanceof Deno.errors.NotFound)) throw err;
-    }
-    if (finished) {
-      if (rest) yield rest;
-      return;
-    }
-    await sleep(50);
+/** sbatch a script; its job id, or an error with sbatch's last line. */
+async function sbatch(script: string): Promise<string> {
+  const out = await slurm("sbatch", ["--parsable", script]);
+  const id = out.code === 0 ? parseSbatch(out.stdout) : null;
+  if (!id) {
+    const last = (out.stderr || out.stdout).trim().split("\n").pop() || `exit ${out.code}`;
+    throw new Error(last.startsWith("sbatch:") ? last : `sbatch: ${last}`);
   }
+  return id;
 }
 
-/** A run's Slurm session: its jobs, batch jobs or steps. */
+/** A run's Slurm session: its jobs (batch jobs or steps) and, with --one-allocation, the allocation. */
 class SlurmSession implements ProviderSession<SlurmHandle> {
   #ctx: Ctx;
   #jobs = new Set<SlurmJob>();
+  /** The rank command: prepared once (prepare.ts); the context's in a dry run */
+  #rankCommand: string[];
+  #allocation: Allocation | null = null;
+  #allocationEmitted = false;
 
-  constructor(ctx: Ctx) {
+  constructor(ctx: Ctx, rankCommand: string[]) {
     this.#ctx = ctx;
+    this.#rankCommand = rankCommand;
+  }
+
+  /** The steps' allocation: the user's, the sweep's own, or none (a batch job per point). */
+  #stepsIn(): string | null {
+    const s = this.#ctx.settings;
+    if (s.withinAllocation) return s.allocation ?? "$SLURM_JOB_ID";
+    if (s.oneAllocation) return this.#allocation?.id ?? "$SLURM_JOB_ID";
+    return null;
   }
 
   emit(batch: Batch): Promise<Emitted> {
@@ -120,15 +100,30 @@ class SlurmSession implements ProviderSession<SlurmHandle> {
     const f = files(batch, ctx);
     const spec = makeRankSpec(batch, ctx, { host: "", port: 0, file: f.rdv });
     const specText = JSON.stringify(spec, null, 2) + "\n";
-    if (ctx.settings.withinAllocation) {
-      const argv = ["srun", ...stepArgs(batch, ctx, ctx.settings.allocation ?? "$SLURM_JOB_ID")];
-      return Promise.resolve({
+    const allocation = this.#stepsIn();
+    if (allocation !== null) {
+      const argv = stepArgv(batch, {
+        allocation,
+        runId: ctx.runId,
+        outDir: outDirOf(ctx),
+        rankCommand: this.#rankCommand,
+        envToSource: ctx.settings.envToSource,
+      });
+      const emitted: Emitted = {
         files: {
           [`${batch.id}.spec.json`]: specText,
           [`${batch.id}.srun`]: argv.map(shq).join(" ") + "\n",
         },
         dryRun: { command: argv },
-      });
+      };
+      if (ctx.settings.oneAllocation) {
+        // every point lists the allocation's script among its files, as a batch job its own
+        const script = this.#allocationScript();
+        emitted.files[ALLOCATION_SCRIPT] = script;
+        if (!this.#allocationEmitted) emitted.dryRun = { allocation: script, command: argv };
+        this.#allocationEmitted = true;
+      }
+      return Promise.resolve(emitted);
     }
     const script = batchScript(batch, ctx.settings, {
       runId: ctx.runId,
@@ -136,7 +131,7 @@ class SlurmSession implements ProviderSession<SlurmHandle> {
       tokenFile: f.token,
       outDir: outDirOf(ctx),
       rendezvousFile: f.rdv,
-      rankCommand: ctx.rankCommand,
+      rankCommand: this.#rankCommand,
       env: ctx.tls ? rankTlsEnv(ctx.tls) : {},
     });
     return Promise.resolve({
@@ -145,20 +140,68 @@ class SlurmSession implements ProviderSession<SlurmHandle> {
     });
   }
 
+  /** Start ranks from their module graph installed once (prepare.ts). */
+  async prepare(): Promise<void> {
+    const ctx = this.#ctx;
+    const prepared = await prepareRankCommand(ctx.rankCommand, { workload: ctx.plan.workload_ref });
+    if (prepared.reason && ctx.verbose) {
+      ctx.log(`Ranks resolve their modules as they start (${prepared.reason})`);
+    }
+    this.#rankCommand = prepared.argv;
+  }
+
+  #allocationScript(): string {
+    const ctx = this.#ctx;
+    return allocationScript(ctx.plan.points, ctx.settings, {
+      runId: ctx.runId,
+      outDir: outDirOf(ctx),
+      aliveFile: `${outDirOf(ctx)}/allocation.alive`,
+    });
+  }
+
   async submit(batch: Batch): Promise<SlurmHandle> {
     const ctx = this.#ctx;
     const f = files(batch, ctx);
     await ensureToken(f.token, ctx.token);
-    const job = ctx.settings.withinAllocation
+    const job = this.#stepsIn() !== null
       ? await this.#startStep(batch, f)
       : await this.#sbatch(batch);
     this.#jobs.add(job);
     return { batch, jobId: job.id, job };
   }
 
+  /**
+   * Submit the sweep's allocation (open() does, so the queue is waited while the first point is
+   * prepared). Slurm refusing it is the user's to fix (account, partition, size): nothing ran.
+   */
+  async submitAllocation(): Promise<void> {
+    const ctx = this.#ctx;
+    const out = outDirOf(ctx);
+    const aliveFile = `${out}/allocation.alive`;
+    const script = `${ctx.logsDir}/${ALLOCATION_SCRIPT}`;
+    await Deno.writeTextFile(aliveFile, `${ctx.runId}\n`);
+    await Deno.writeTextFile(script, this.#allocationScript());
+    let id: string;
+    try {
+      id = await sbatch(script);
+    } catch (err) {
+      await Deno.remove(aliveFile).catch(() => {});
+      throw new ValidationError(
+        `Slurm refused the sweep's allocation (--one-allocation, ${script}): ${errorMessage(err)}`,
+      );
+    }
+    this.#allocation = new Allocation(id, {
+      logFile: `${out}/allocation.job${id}.err`,
+      graceSeconds: ctx.settings.unschedulableGrace,
+      aliveFile,
+    });
+    if (ctx.verbose) ctx.log(`Slurm allocation ${id} submitted for the whole sweep`);
+  }
+
   async #startStep(batch: Batch, f: ReturnType<typeof files>): Promise<SlurmJob> {
     const ctx = this.#ctx;
-    const allocation = ctx.settings.allocation!;
+    const own = this.#allocation ?? undefined;
+    const allocation = own?.id ?? ctx.settings.allocation!;
     await Deno.remove(f.rdv).catch(() => {});
     const env: Record<string, string> = {
       SCALEBENCH_SPEC_FILE: f.spec,
@@ -166,25 +209,29 @@ class SlurmSession implements ProviderSession<SlurmHandle> {
     };
     if (ctx.settings.netInterface) env.SCALEBENCH_RDV_INTERFACE = ctx.settings.netInterface;
     if (ctx.tls) Object.assign(env, rankTlsEnv(ctx.tls));
+    const out = outDirOf(ctx);
     return new StepJob(`${allocation}:${batch.id}`, {
-      argv: ["srun", ...stepArgs(batch, ctx, allocation)],
+      argv: stepArgv(batch, {
+        allocation,
+        runId: ctx.runId,
+        outDir: out,
+        rankCommand: this.#rankCommand,
+        envToSource: ctx.settings.envToSource,
+      }),
       env,
       log: `${ctx.logsDir}/${batch.id}.srun.log`,
+      output: `${out}/${batch.id}.rank0.out`,
+      allocation: own,
     });
   }
 
   async #sbatch(batch: Batch): Promise<SlurmJob> {
     const ctx = this.#ctx;
-    const out = await slurm("sbatch", ["--parsable", `${ctx.logsDir}/${batch.id}.sbatch`]);
-    const id = out.code === 0 ? parseSbatch(out.stdout) : null;
-    if (!id) {
-      throw new Error(
-        `sbatch: ${(out.stderr || out.stdout).trim().split("\n").pop() ?? `exit ${out.code}`}`,
-      );
-    }
+    const id = await sbatch(`${ctx.logsDir}/${batch.id}.sbatch`);
+    const out = outDirOf(ctx);
     return new BatchJob(id, {
-      batch,
-      outDir: outDirOf(ctx),
+      logFile: `${out}/${batch.id}.job${id}.err`,
+      output: `${out}/${batch.id}.rank0.out`,
       graceSeconds: ctx.settings.unschedulableGrace,
     });
   }
@@ -194,7 +241,7 @@ class SlurmSession implements ProviderSession<SlurmHandle> {
   }
 
   lines(handle: SlurmHandle): AsyncIterable<string> {
-    return tail(`${outDirOf(this.#ctx)}/${handle.batch.id}.rank0.out`, () => handle.job.ended);
+    return handle.job.lines();
   }
 
   collect(handle: SlurmHandle): Promise<Collected> {
@@ -208,6 +255,7 @@ class SlurmSession implements ProviderSession<SlurmHandle> {
   async close(): Promise<void> {
     for (const job of this.#jobs) if (!job.ended) await job.cancel("Cleanup");
     this.#jobs.clear();
+    await this.#allocation?.cancel("The sweep ended");
     // the backstop: anything named after the run still queued (a submission cut short)
     if (this.#ctx.dryRun) return;
     const ids = await jobsNamed(jobName(this.#ctx.runId, ""));
@@ -239,10 +287,26 @@ async function check(ctx: Ctx): Promise<void> {
 /** The Slurm provider. */
 export const slurmProvider = defineProvider({
   name: "slurm",
-  summary: "A batch job per point on a Slurm cluster (or srun steps inside an allocation)",
+  summary:
+    "A batch job per point on a Slurm cluster, or the whole sweep in one allocation (srun steps)",
   settings: SLURM_SETTINGS,
   async open(ctx) {
-    if (!ctx.dryRun) await check(ctx);
-    return new SlurmSession(ctx);
+    if (ctx.settings.oneAllocation && ctx.settings.withinAllocation) {
+      throw new ValidationError(
+        "Flags --one-allocation and --within-allocation exclude each other: the first submits an allocation for the sweep, the second runs in yours",
+      );
+    }
+    if (ctx.dryRun) return new SlurmSession(ctx, ctx.rankCommand);
+    await check(ctx);
+    const session = new SlurmSession(ctx, ctx.rankCommand);
+    // the allocation waits in the queue while the ranks' module graph is installed
+    if (ctx.settings.oneAllocation) await session.submitAllocation();
+    try {
+      await session.prepare();
+    } catch (err) {
+      await session.close();
+      throw err;
+    }
+    return session;
   },
 });

@@ -7,7 +7,7 @@
  * @module
  */
 import { quote, ValidationError } from "../../core/errors.ts";
-import type { Batch } from "../../core/types.ts";
+import type { Batch, ScalePoint } from "../../core/types.ts";
 import { ranksPerNode } from "../../core/planner.ts";
 import type { SlurmSettings } from "./settings.ts";
 
@@ -46,6 +46,32 @@ export interface ScriptOptions {
   env?: Record<string, string>;
 }
 
+/** The directives every job of the run carries: where it goes, its limits, the user's extras. */
+function siteDirectives(settings: SlurmSettings): string[] {
+  const d: string[] = [];
+  if (settings.account) d.push(`--account=${settings.account}`);
+  if (settings.partition) d.push(`--partition=${settings.partition}`);
+  if (settings.qos) d.push(`--qos=${settings.qos}`);
+  if (settings.timeLimit) d.push(`--time=${settings.timeLimit}`);
+  if (settings.memPerNode) d.push(`--mem=${settings.memPerNode}G`);
+  if (settings.exclusive) d.push("--exclusive");
+  if (settings.constraint) d.push(`--constraint=${settings.constraint}`);
+  for (const extra of settings.sbatchArgs) d.push(extra);
+  return d;
+}
+
+/** `#SBATCH` lines, each checked for characters a directive cannot carry. */
+function directiveLines(d: string[]): string[] {
+  for (const line of d) {
+    if (/[\s'"`$\\;]/.test(line.replace(/^--constraint=.*$/, ""))) {
+      throw new ValidationError(
+        `Slurm directive ${quote(line)} has characters a directive cannot carry`,
+      );
+    }
+  }
+  return d.map((x) => `#SBATCH ${x}`);
+}
+
 /** The sbatch script of `batch`. */
 export function batchScript(
   batch: Batch,
@@ -65,25 +91,11 @@ export function batchScript(
     `--output=${out}/${batch.id}.job%j.out`,
     `--error=${out}/${batch.id}.job%j.err`,
   ];
-  if (settings.account) d.push(`--account=${settings.account}`);
-  if (settings.partition) d.push(`--partition=${settings.partition}`);
-  if (settings.qos) d.push(`--qos=${settings.qos}`);
-  if (settings.timeLimit) d.push(`--time=${settings.timeLimit}`);
-  if (settings.memPerNode) d.push(`--mem=${settings.memPerNode}G`);
-  if (settings.exclusive) d.push("--exclusive");
-  if (settings.constraint) d.push(`--constraint=${settings.constraint}`);
-  for (const extra of settings.sbatchArgs) d.push(extra);
-  for (const line of d) {
-    if (/[\s'"`$\\;]/.test(line.replace(/^--constraint=.*$/, ""))) {
-      throw new ValidationError(
-        `Slurm directive ${quote(line)} has characters a directive cannot carry`,
-      );
-    }
-  }
+  d.push(...siteDirectives(settings));
   const iface = settings.netInterface;
   const lines = [
     "#!/bin/bash",
-    ...d.map((x) => `#SBATCH ${x}`),
+    ...directiveLines(d),
     "",
     `# scalebench run ${options.runId}, batch ${batch.id}: ${p.cores} cores = ${p.ranks} ranks × ${p.threads} threads on ${p.nodes} node(s)`,
     "set -u",
@@ -119,4 +131,104 @@ export function batchScript(
   ];
   lines.push(srun.join(" "), "");
   return lines.join("\n");
+}
+
+/** How large the one allocation of a sweep is: the most nodes, and the most CPUs per node, of any point. */
+export function allocationSize(points: ScalePoint[]): { nodes: number; cpusPerNode: number } {
+  return {
+    nodes: Math.max(1, ...points.map((p) => p.nodes)),
+    cpusPerNode: Math.max(1, ...points.map((p) => Math.max(...ranksPerNode(p)) * p.threads)),
+  };
+}
+
+/** Seconds the allocation outlives its driver's last sign of life (a driver killed outright). */
+export const ALLOCATION_ORPHAN_SECONDS = 120;
+
+/**
+ * The script of a sweep's one allocation (`--one-allocation`): sized for its largest point, it
+ * holds the nodes while the driver runs every point as an `srun` step in it, and ends by itself
+ * once the driver has not touched `aliveFile` for {@linkcode ALLOCATION_ORPHAN_SECONDS} seconds.
+ */
+export function allocationScript(
+  points: ScalePoint[],
+  settings: SlurmSettings,
+  options: { runId: string; outDir: string; aliveFile: string; orphanSeconds?: number },
+): string {
+  const { nodes, cpusPerNode } = allocationSize(points);
+  const orphan = options.orphanSeconds ?? ALLOCATION_ORPHAN_SECONDS;
+  const out = directivePath(options.outDir, "Job output directory");
+  const d = [
+    `--job-name=${jobName(options.runId, "allocation")}`,
+    `--comment=scalebench:${options.runId.replace(/[^\w.-]/g, "_")}`,
+    `--nodes=${nodes}`,
+    "--ntasks-per-node=1",
+    `--cpus-per-task=${cpusPerNode}`,
+    `--output=${out}/allocation.job%j.out`,
+    `--error=${out}/allocation.job%j.err`,
+    ...siteDirectives(settings),
+  ];
+  return [
+    "#!/bin/bash",
+    ...directiveLines(d),
+    "",
+    `# scalebench run ${options.runId}: one allocation for the whole sweep (--one-allocation), ${nodes} node(s) × ${cpusPerNode} CPUs; every point runs in it as an srun step`,
+    "set -u",
+    'echo "scalebench: allocation on $(hostname) at $(date -Is): job ${SLURM_JOB_ID}, nodes ${SLURM_JOB_NODELIST}"',
+    `# the driver touches this file while it runs; ${orphan} s without (it was killed), the allocation ends`,
+    `alive=${shq(options.aliveFile)}`,
+    `while [ -e "$alive" ] && [ $(( $(date +%s) - $(stat -c %Y "$alive") )) -lt ${orphan} ]; do sleep ${
+      Math.min(5, orphan)
+    }; done`,
+    'echo "scalebench: the driver is gone ($alive untouched): ending the allocation"',
+    "",
+  ].join("\n");
+}
+
+/** What a step's srun needs besides its batch. */
+export interface StepOptions {
+  /** The allocation's job id (`$SLURM_JOB_ID` in a dry run) */
+  allocation: string;
+  runId: string;
+  outDir: string;
+  rankCommand: string[];
+  /** A shell file every rank sources first (ENV_TO_SOURCE) */
+  envToSource?: string | null;
+}
+
+// rank 0's stdout stays srun's, the others' go to their own file ($0 is the batch's file prefix)
+const KEEP_RANK0 = '[ "${SLURM_PROCID:-0}" = 0 ] || exec >"$0.rank$SLURM_PROCID.out"; exec "$@"';
+
+/**
+ * srun's argv for a step of `batch` inside an allocation. Rank 0's stdout comes back through srun,
+ * so the driver reads its records as they are written whatever node it runs on; every other rank's
+ * stdout goes to `<batch>.rank<N>.out`, and every rank's stderr to `<batch>.rank<N>.err`. Paths and
+ * the rank command are arguments of the wrapper, never part of its text.
+ */
+export function stepArgv(batch: Batch, options: StepOptions): string[] {
+  const p = batch.point;
+  const prefix = `${options.outDir}/${batch.id}`;
+  const wrapper = options.envToSource
+    ? [
+      "/bin/bash",
+      "-c",
+      `source "$1" || exit 1; shift; ${KEEP_RANK0}`,
+      prefix,
+      options.envToSource,
+    ]
+    : ["/bin/sh", "-c", KEEP_RANK0, prefix];
+  return [
+    "srun",
+    `--jobid=${options.allocation}`,
+    `--job-name=${jobName(options.runId, batch.id)}`,
+    "--exact",
+    "--kill-on-bad-exit=1",
+    "--verbose",
+    `--nodes=${p.nodes}`,
+    `--ntasks=${p.ranks}`,
+    `--ntasks-per-node=${Math.max(...ranksPerNode(p))}`,
+    `--cpus-per-task=${p.threads}`,
+    `--error=${prefix}.rank%t.err`,
+    ...wrapper,
+    ...options.rankCommand,
+  ];
 }

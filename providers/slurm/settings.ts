@@ -119,6 +119,14 @@ export const SLURM_SETTINGS = defineSettings({
     help: "Rendezvous on this network interface's address (e.g. ib0)",
     validate: (v) => (/^[\w.:-]+$/.test(v) ? undefined : "expects an interface name such as ib0"),
   },
+  oneAllocation: {
+    flag: "--one-allocation",
+    env: ["SCALEBENCH_SLURM_ONE_ALLOCATION"],
+    type: "bool",
+    default: false,
+    help:
+      "Run the whole sweep in one job sized for its largest point, every point an srun step in it (the queue is waited once)",
+  },
   withinAllocation: {
     flag: "--within-allocation",
     env: ["SCALEBENCH_SLURM_WITHIN_ALLOCATION"],
