@@ -17,10 +17,19 @@ conf=/etc/slurm/slurm.conf
 state=/var/lib/local-slurm
 
 stop() {
+  local pids=()
   for f in "$state"/*.pid; do
     [ -e "$f" ] || continue
-    pid=$(cat "$f"); kill "$pid" 2>/dev/null || true; rm -f "$f"
+    pid=$(cat "$f"); kill "$pid" 2>/dev/null && pids+=("$pid"); rm -f "$f"
   done
+  # a daemon still shutting down keeps its port: the next start would fail and leave the old one
+  for _ in $(seq 1 100); do
+    local alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && return 0
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
 }
 
 if [ "$cmd" = stop ]; then stop; exit 0; fi
@@ -75,8 +84,9 @@ pgrep -x munged >/dev/null || su -s /bin/sh munge -c /usr/sbin/munged
 /usr/sbin/slurmctld
 for i in $(seq 1 "$nodes"); do /usr/sbin/slurmd -N node$i; done
 for _ in $(seq 1 30); do
-  idle=$(sinfo -h -o '%t %D' 2>/dev/null | awk '$1=="idle"{s+=$2} END{print s+0}')
-  [ "$idle" -ge "$nodes" ] && { echo "local slurm: $nodes nodes idle"; exit 0; }
+  # exactly the nodes asked for, with their CPUs (a controller left from another shape would differ)
+  shape=$(sinfo -h -N -o '%N %c %t' 2>/dev/null | sort -u | awk -v c="$cpus" '$2==c && $3=="idle"{n++} {all++} END{print n+0, all+0}')
+  [ "$shape" = "$nodes $nodes" ] && { echo "local slurm: $nodes nodes × $cpus CPUs idle"; exit 0; }
   sleep 1
 done
 echo "local slurm: nodes did not come up; see /var/log/slurm/" >&2
