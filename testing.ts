@@ -20,7 +20,7 @@
  * @example Assert how a workload scales, in a `deno test` file
  * ```ts ignore
  * import { measure } from "scalebench/testing";
- * const sum = new URL("./sum.ts", import.meta.url);
+ * import sum from "./sum.ts"; // a workload file (its URL works too)
  *
  * Deno.test("sum scales", async () => {
  *   const r = await measure(sum, { cores: [1, 2] });
@@ -31,7 +31,7 @@
  * @module
  */
 import { builtinWorkloads } from "./workloads/mod.ts";
-import type { WorkloadLoader } from "./core/workload.ts";
+import type { WorkloadExport, WorkloadLoader } from "./core/workload.ts";
 import {
   measure as measureRun,
   type MeasuredRun,
@@ -74,16 +74,19 @@ export {
   type MeasureRunOptions,
 } from "./reports/expect_measure.ts";
 export type { ExpectationResult, PointJudgement, Verdict } from "./reports/expect.ts";
+export type { WorkloadApi, WorkloadDefinition, WorkloadExport } from "./core/workload.ts";
 export type { BaselineResult, RegressionRow } from "./reports/expect_baseline.ts";
 
 /**
  * Run a workload in this process at the given core counts and return the analysed run, for
- * `deno test`: `const r = await measure(new URL("./sum.ts", import.meta.url), { cores: [1, 2] });
+ * `deno test`: `import sum from "./sum.ts"; … const r = await measure(sum, { cores: [1, 2] });
  * r.expect("efficiency>=0.8@2");` (reports/expect_measure.ts; 5 repetitions and one warm-up per
- * point by default; the built-in workloads are loadable by name).
+ * point by default). `workload`: a workload file's default export as imported (a definition or
+ * the function given the API; its threads load that file), the file's URL or path, or a built-in
+ * workload's name.
  */
 export function measure(
-  workload: string | URL,
+  workload: string | URL | WorkloadExport,
   options: Omit<MeasureRunOptions, "workloads"> & { workloads?: WorkloadLoader },
 ): Promise<MeasuredRun> {
   return measureRun(workload, { workloads: builtinWorkloads, ...options });

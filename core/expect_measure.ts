@@ -12,7 +12,13 @@ import { resolveWorkloadRef } from "./run.ts";
 import { completeObservation } from "./sweep.ts";
 import { runInProcess } from "./testing.ts";
 import type { Mode, Observation, Plan } from "./types.ts";
-import { validateParams, type WorkloadDefinition, type WorkloadLoader } from "./workload.ts";
+import {
+  validateParams,
+  type WorkloadDefinition,
+  type WorkloadExport,
+  type WorkloadLoader,
+  workloadModule,
+} from "./workload.ts";
 
 /** Options of {@linkcode measureInProcess}. */
 export interface MeasureOptions {
@@ -45,11 +51,13 @@ export interface Measured {
 }
 
 /**
- * Run workload `workload` (a built-in name, a path, or a `file:`/`https:` URL — e.g.
- * `new URL("./sum.ts", import.meta.url)`) at every core count in this process.
+ * Run workload `workload` at every core count in this process: a workload file's default export
+ * as imported (`import sum from "./sum.ts"`: a definition or the function given the API; found by
+ * its file's URL, which thread workers load — core/workload.ts `workloadModule`), a built-in name,
+ * a path, or a `file:`/`https:` URL (e.g. `new URL("./sum.ts", import.meta.url)`).
  */
 export async function measureInProcess(
-  workload: string | URL,
+  workload: string | URL | WorkloadExport,
   options: MeasureOptions & { workloads: WorkloadLoader },
 ): Promise<Measured> {
   const { workloads } = options;
@@ -61,10 +69,9 @@ export async function measureInProcess(
       throw new ValidationError(`measure() core count ${quote(c)} is not a whole number ≥ 1`);
     }
   }
-  const ref = await resolveWorkloadRef(
-    workload instanceof URL ? workload.href : workload,
-    workloads,
-  );
+  const ref = typeof workload === "string" || workload instanceof URL
+    ? await resolveWorkloadRef(workload instanceof URL ? workload.href : workload, workloads)
+    : await workloadModule(workload, "measure()");
   const definition = (await workloads.load(ref)).definition;
   if (definition.command) {
     throw new ValidationError(

@@ -125,6 +125,9 @@ export interface WorkloadDefinition<P extends ParamSpecs = ParamSpecs, S = any> 
   expect?: string[];
 }
 
+/** The modules defineWorkload was called from (non-enumerable, so copies lose it). */
+const CALLERS = Symbol.for("scalebench.workload.callers");
+
 /**
  * Define a workload (identity at run time; gives the types): operations in TypeScript, or a
  * program (`command` instead of `operations`, core/exec_workload.ts).
@@ -136,7 +139,36 @@ export function defineWorkload<P extends ParamSpecs>(
   def: CommandDefinition<P>,
 ): CommandDefinition<P>;
 export function defineWorkload(def: unknown): unknown {
+  if (def && typeof def === "object" && Object.isExtensible(def) && !Object.hasOwn(def, CALLERS)) {
+    // where it was defined, so that measure() can have thread workers load it by URL
+    Object.defineProperty(def, CALLERS, { value: callerModules() });
+  }
   return def;
+}
+
+/**
+ * URLs of the modules on the stack above this one, the closest first, until this module's next
+ * frame: the module whose code called defineWorkload (and its callers in other modules, e.g. a
+ * helper's), or the function-form export that {@linkcode workloadModule} called.
+ */
+function callerModules(): string[] {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 64;
+  const stack = new Error().stack;
+  Error.stackTraceLimit = limit;
+  const urls: string[] = [];
+  let outside = false;
+  for (const line of typeof stack === "string" ? stack.split("\n").slice(1) : []) {
+    const url = line.match(/((?:file|https?):\/\/\S+?):\d+:\d+\)?\s*$/)?.[1];
+    if (!url) continue; // a native frame, e.g. Array.map
+    if (url === import.meta.url) {
+      if (outside) break;
+      continue;
+    }
+    outside = true;
+    if (!urls.includes(url)) urls.push(url);
+  }
+  return urls;
 }
 
 /** Split `total` items into `parts` contiguous blocks; the `[start, end)` of block `index`. */
@@ -215,6 +247,55 @@ export async function definitionFromModule(
     value = await (value as (api: WorkloadApi) => unknown)(workloadApi);
   }
   return assertDefinition(value, where);
+}
+
+/**
+ * A workload module's default export: a definition (`defineWorkload({...})`) or a function that
+ * receives the {@linkcode WorkloadApi} and returns one.
+ */
+// deno-lint-ignore no-explicit-any
+export type WorkloadExport = WorkloadDefinition<any, any> | ((api: WorkloadApi) => unknown);
+
+/**
+ * The URL of the module whose default export is `value` — a workload file's default export as
+ * imported — so that other threads can load it (they cannot share the object). Found from where
+ * defineWorkload was called (the function form is called with the API to see that); a workload
+ * made otherwise, or not a module's default export, is a ValidationError saying what to pass.
+ */
+export async function workloadModule(value: WorkloadExport, where: string): Promise<string> {
+  let def: unknown = value;
+  if (typeof value === "function") def = await value(workloadApi);
+  const name = (def as { name?: unknown } | null)?.name;
+  const what = typeof name === "string" ? `workload ${quote(name)}` : "the workload";
+  const instead =
+    `pass the workload file's URL instead, e.g. ${where.replace(/\(\)$/, "")}(new URL(` +
+    `"./${
+      typeof name === "string" ? name.replace(/-/g, "_") : "my_bench"
+    }.ts", import.meta.url), …)`;
+  const callers = def && typeof def === "object" ? (def as Record<symbol, unknown>)[CALLERS] : null;
+  if (!Array.isArray(callers) || !callers.length) {
+    throw new ValidationError(
+      `${where} cannot tell which file ${what} comes from (a workload file's default export, ` +
+        `as imported, made with defineWorkload, or a function given the API): ${instead}`,
+    );
+  }
+  for (const url of callers as string[]) {
+    let mod: Record<string, unknown>;
+    try {
+      mod = await import(url); // on the stack, so already loaded: nothing runs again
+    } catch {
+      continue;
+    }
+    if (mod.default === value) return url;
+  }
+  const file = callers[0].startsWith("file:")
+    ? decodeURIComponent(new URL(callers[0]).pathname)
+    : callers[0];
+  throw new ValidationError(
+    `${where}: ${what} is not the default export of ${quote(file, 200)}, where it was defined ` +
+      `(threads load a workload as its file's default export): export it as default there, ` +
+      `or ${instead}`,
+  );
 }
 
 /** Load a user's workload module by absolute file:// URL. Import errors are the user's. */

@@ -5,7 +5,7 @@
  *
  * ```ts ignore
  * import { measure } from "scalebench/testing";
- * const sum = new URL("./sum.ts", import.meta.url);
+ * import sum from "./sum.ts"; // or its URL: new URL("./sum.ts", import.meta.url)
  * Deno.test("sum scales", async () => {
  *   const r = await measure(sum, { cores: [1, 2] });
  *   r.expect("efficiency>=0.8@2"); // AssertionError with the numbers when it fails
@@ -28,7 +28,7 @@ import { scopeOf } from "../core/expect_run.ts";
 import { captureEnvironment } from "../core/environment.ts";
 import { quote } from "../core/errors.ts";
 import type { EnvironmentInfo } from "../core/types.ts";
-import type { WorkloadLoader } from "../core/workload.ts";
+import type { WorkloadExport, WorkloadLoader } from "../core/workload.ts";
 import { type ExpectationResult, judgeExpectations } from "./expect.ts";
 import { type BaselineResult, compareWithBaseline } from "./expect_baseline.ts";
 import { analyzeRunDir } from "./expect_run.ts";
@@ -184,11 +184,12 @@ export interface MeasureRunOptions extends MeasureOptions {
 }
 
 /**
- * Run `workload` in this process at `options.cores` (reps 5 and one warm-up per point by
- * default) and analyse it. A failed check throws an AssertionError unless `allowFailures`.
+ * Run `workload` — a workload file's default export as imported, a built-in name, a path or a URL
+ * (core/expect_measure.ts) — in this process at `options.cores` (reps 5 and one warm-up per point
+ * by default) and analyse it. A failed check throws an AssertionError unless `allowFailures`.
  */
 export async function measure(
-  workload: string | URL,
+  workload: string | URL | WorkloadExport,
   options: MeasureRunOptions,
 ): Promise<MeasuredRun> {
   const measured = await measureInProcess(workload, options);

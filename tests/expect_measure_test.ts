@@ -1,13 +1,20 @@
 /**
  * `measure()` of `scalebench/testing`, as a user's `deno test` file calls it, on the napper
- * workload (tests/testdata/expect/napper.ts: Amdahl's law by sleeping, s = 0.5).
+ * workload (tests/testdata/expect/napper.ts: Amdahl's law by sleeping, s = 0.5) and on workloads
+ * imported as values (tests/testdata/measure/: a sum over ranks and threads whose every thread
+ * sleeps its share, so it scales near-perfectly whatever the machine's load).
  */
 import assert from "node:assert/strict";
 import { AssertionError } from "node:assert";
 import { ValidationError } from "../core/errors.ts";
+import { defineWorkload } from "../core/workload.ts";
 import { measure } from "../testing.ts";
+import sum from "./testdata/measure/sum.ts";
+import apiSum from "./testdata/measure/api_sum.ts";
+import helperSum, { named } from "./testdata/measure/helper_sum.ts";
 
 const napper = new URL("./testdata/expect/napper.ts", import.meta.url);
+const fixture = (f: string) => new URL(`./testdata/measure/${f}`, import.meta.url).href;
 
 Deno.test("measure() runs a workload in process at each core count and asserts how it scales", async () => {
   const r = await measure(napper, { cores: [1, 2], reps: 5 });
@@ -108,4 +115,79 @@ Deno.test("measure() refuses bad input and reports failed checks", async () => {
   const kept = await measure(wrong, { cores: [1], reps: 2, warmup: 0, allowFailures: true });
   assert.deepEqual(kept.analysis.counts, { total: 2, measured: 0, warmup: 0, failed: 2 });
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("measure() takes an imported workload definition; its thread workers load its file", async () => {
+  // the issue's example, literally (sum.ts: export default defineWorkload({...}))
+  const r = await measure(sum, { cores: [1, 2] });
+  const [pass] = r.expect("efficiency>=0.8@2");
+  assert.deepEqual([r.workload, r.ref, pass.verdict], ["sum", fixture("sum.ts"), "pass"]);
+  // 2 cores: one rank of 2 threads, the second a Web Worker that loaded sum.ts; the check
+  // fails unless both threads answered and the total is right
+  assert.deepEqual(
+    r.observations.filter((o) => !o.warmup).map((o) => [o.cores, o.ranks, o.threads, o.ok]),
+    [1, 2].flatMap((c) => Array(5).fill([c, 1, c, true])),
+  );
+});
+
+Deno.test("measure() takes an imported function given the API, over ranks and threads", async () => {
+  const opts = { reps: 2, warmup: 0, params: { ms: 10 } };
+  const ranks = await measure(apiSum, { ...opts, cores: [1, 2], layout: "ranks" });
+  assert.deepEqual([ranks.workload, ranks.ref], ["api-sum", fixture("api_sum.ts")]);
+  assert.deepEqual(
+    ranks.observations.map((o) => [o.cores, o.ranks, o.threads, o.ok]),
+    [[1, 1, 1, true], [1, 1, 1, true], [2, 2, 1, true], [2, 2, 1, true]],
+  );
+  // 2 ranks of 2 threads: every rank starts a worker that loads api_sum.ts
+  const both = await measure(apiSum, { ...opts, cores: [2, 4], layout: "ranks:2" });
+  assert.deepEqual(
+    both.observations.map((o) => [o.cores, o.ranks, o.threads, o.ok]),
+    [[2, 1, 2, true], [2, 1, 2, true], [4, 2, 2, true], [4, 2, 2, true]],
+  );
+  // defined by a helper in another module: still found as helper_sum.ts's default export
+  const helped = await measure(helperSum, { ...opts, cores: [2] });
+  assert.deepEqual(
+    [helped.ref, helped.observations.map((o) => o.ok)],
+    [fixture("helper_sum.ts"), [true, true]],
+  );
+});
+
+Deno.test("measure() of a workload that is no file's default export says what to pass", async () => {
+  const instead = (name: string) =>
+    `pass the workload file's URL instead, e.g. measure(new URL("./${name}.ts", import.meta.url), …)`;
+  const helper = new URL(fixture("_make_sum.ts")).pathname;
+  // a named export: defined in a helper, exported by another file, the default of neither
+  await assert.rejects(
+    () => measure(named, { cores: [1] }),
+    (err) => {
+      assert.ok(err instanceof ValidationError);
+      assert.equal(
+        err.message,
+        `measure(): workload 'named-sum' is not the default export of '${helper}', where it was ` +
+          "defined (threads load a workload as its file's default export): export it as default " +
+          `there, or ${instead("named_sum")}`,
+      );
+      return true;
+    },
+  );
+  // defined in this test file
+  const inline = defineWorkload({ name: "inline", summary: "", params: {}, operations: {} });
+  await assert.rejects(
+    () => measure(inline, { cores: [1] }),
+    new RegExp(
+      `^ValidationError: measure\\(\\): workload 'inline' is not the default export of '${
+        new URL(import.meta.url).pathname.replace(/[.]/g, "\\.")
+      }'`,
+    ),
+  );
+  // not made by defineWorkload, or a copy (which loses where it was defined)
+  const unmade =
+    `measure() cannot tell which file workload 'plain' comes from (a workload file's ` +
+    "default export, as imported, made with defineWorkload, or a function given the API): " +
+    instead("plain");
+  const plain = { name: "plain", summary: "", params: {}, operations: { x: { run() {} } } };
+  await assert.rejects(() => measure(plain, { cores: [1] }), { message: unmade });
+  await assert.rejects(() => measure({ ...sum, name: "plain" }, { cores: [1] }), {
+    message: unmade,
+  });
 });
