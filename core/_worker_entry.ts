@@ -1,7 +1,8 @@
 /**
  * Where a Web Worker's code is. From source or a compiled binary, the worker's own module next to
  * the caller; from a bundle (one .js file), the bundle itself, which starts the worker's code when
- * it sees the worker's name (cli/main.ts).
+ * it sees the worker's name (cli/main.ts) — the caller's URL, as the bundle may be imported by
+ * another main module (a test importing `measure()` from it).
  *
  * @module
  */
@@ -18,7 +19,7 @@ export function workerEntry(
   // from source or a compiled binary the caller is a .ts module; in a bundle it is the bundle
   const bundled = !/\.ts$/.test(options.base);
   return {
-    url: bundled ? new URL(Deno.mainModule) : new URL(relative, options.base),
+    url: new URL(bundled ? options.base : relative, options.base),
     options: { type: "module", name },
   };
 }
