@@ -1,7 +1,9 @@
 /**
  * `scalebench init <name>`: scaffold a workload module and its test, both passing as generated.
  * The module imports nothing from scalebench at run time (its API arrives as a parameter), so it
- * runs the same from a checkout, a bundle or the compiled binary.
+ * runs the same from a checkout, a bundle or the compiled binary. The test imports it and calls
+ * `measure()` of `scalebench/testing`, which the directory's deno.json maps to this checkout's
+ * testing.ts or to the bundle; from a compiled binary (nothing to import) it runs the binary.
  *
  * @module
  */
@@ -67,12 +69,12 @@ function sumOfSquares(n: number): number {
 }
 
 /**
- * How scalebench was started, so that the generated test starts it the same way wherever it runs:
- * a checkout (its `./scalebench` launcher), a bundle (run by the test's own Deno), or a compiled
- * binary. Only a checkout has `mod.ts` to take the workload API's types from.
+ * How scalebench was started, so that the generated test reaches it the same way wherever it
+ * runs: a checkout (its `testing.ts`, and `mod.ts` for the workload API's types), a bundle (which
+ * exports `measure()`, cli/main.ts), or a compiled binary (nothing to import: the test runs it).
  */
 export type Launch =
-  | { kind: "checkout"; launcher: string; types: string | null }
+  | { kind: "checkout"; launcher: string; types: string | null; testing: string }
   | { kind: "bundle"; bundle: string }
   | { kind: "binary"; binary: string };
 
@@ -93,12 +95,25 @@ export function currentLaunch(): Launch {
       kind: "checkout",
       launcher: new URL("../scalebench", main).pathname,
       types: exists ? types.href : null,
+      testing: new URL("../testing.ts", main).href,
     };
   }
   return { kind: "bundle", bundle: main.pathname };
 }
 
-/** The argv expression (TypeScript source) that starts scalebench in the generated test. */
+/** What `scalebench/testing` maps to for a generated test: null from a binary (not importable). */
+export function testingModule(launch: Launch): string | null {
+  switch (launch.kind) {
+    case "checkout":
+      return launch.testing;
+    case "bundle":
+      return new URL(`file://${launch.bundle}`).href;
+    case "binary":
+      return null;
+  }
+}
+
+/** The argv expression (TypeScript source) that starts scalebench in the binary's test. */
 export function launchExpression(launch: Launch): string {
   switch (launch.kind) {
     case "checkout":
@@ -110,19 +125,59 @@ export function launchExpression(launch: Launch): string {
   }
 }
 
+/** The expectation a generated test asserts: holds on a busy machine; raise it to your goal. */
+const EXPECT = "speedup>=0.5@2";
+
+const RESERVED = new Set(
+  ("await break case catch class const continue debugger default delete do else enum export " +
+    "extends false finally for function if implements import in instanceof interface let new " +
+    "null package private protected public return static super switch this throw true try " +
+    "typeof var void while with yield measure Deno r").split(" "),
+);
+
+/** The identifier the test imports the workload as: `my-bench` → `myBench`. */
+export function importName(name: string): string {
+  const id = name.replace(/[-_]+([A-Za-z0-9])/g, (_, c: string) => c.toUpperCase())
+    .replace(/[-_]/g, "");
+  return RESERVED.has(id) ? `${id}Workload` : id;
+}
+
 /**
- * The test's text: runs the workload through scalebench at 1 and 2 cores, every check must pass
- * and a scaling expectation hold (`--expect`, judged with the run's confidence interval).
+ * The test's text: `measure()` of `scalebench/testing` (mapped in the directory's deno.json) runs
+ * the imported workload in process at 1 and 2 cores — every check must pass — and asserts a
+ * scaling expectation, judged with the run's confidence interval.
  */
-export function testTemplate(name: string, launch: Launch): string {
+export function testTemplate(name: string): string {
+  const id = importName(name);
+  return `// Measures ${name} in this process at 1 and 2 cores (5 repetitions and a warm-up each; threads are
+// Web Workers): every check must pass, and 2 cores must scale as the expectation says, judged with
+// the run's 95 % confidence interval (an AssertionError with the numbers when it fails).
+// ${EXPECT} (2 cores at most twice as slow as 1) holds even on a busy machine: raise it to your
+// goal, e.g. efficiency>=0.8@2. "scalebench/testing" is mapped in deno.json beside this file: run
+// deno test in this directory (or with --config pointing at that deno.json).
+import { measure } from "scalebench/testing";
+import ${id} from "./${fileBase(name)}.ts";
+
+Deno.test(${JSON.stringify(`${name} passes its checks and scales at 1 and 2 cores`)}, async () => {
+  const r = await measure(${id}, { cores: [1, 2] });
+  r.expect(${JSON.stringify(EXPECT)});
+});
+`;
+}
+
+/**
+ * The test written by a compiled binary, which cannot be imported: it runs the workload through
+ * the binary at 1 and 2 cores, every check must pass and the expectation hold (`--expect`).
+ */
+export function cliTestTemplate(name: string, launch: Launch): string {
   return `// Runs ${name} through scalebench end to end: every check must pass at 1 and 2 cores, and 2 cores
 // must scale as EXPECT says (--expect, judged with the run's 95 % confidence interval; scalebench
-// exits 1 when it fails). speedup>=0.5@2 (2 cores at most twice as slow as 1) holds even on a busy
+// exits 1 when it fails). ${EXPECT} (2 cores at most twice as slow as 1) holds even on a busy
 // machine: raise it to your goal, e.g. efficiency>=0.8@2 (see scalebench run --help, --expect).
 // SCALEBENCH_CMD overrides how scalebench is started (space-separated).
 const SCALEBENCH = Deno.env.get("SCALEBENCH_CMD")?.split(" ") ??
   ${launchExpression(launch)};
-const EXPECT = "speedup>=0.5@2";
+const EXPECT = ${JSON.stringify(EXPECT)};
 
 Deno.test(${JSON.stringify(`${name} passes its checks and scales at 1 and 2 cores`)}, async () => {
   const out = await Deno.makeTempDir();
@@ -151,11 +206,81 @@ function fileBase(name: string): string {
   return name.replace(/-/g, "_");
 }
 
-/** Write the two files into `dir`; refuses to overwrite. Returns their paths. */
+/** What {@linkcode scaffold} did. */
+export interface Scaffolded {
+  /** The workload module and its test */
+  files: string[];
+  /** The deno.json written or updated to map `scalebench/testing`, if any */
+  config: string | null;
+  /** Something the user has to do (a config file this command does not edit) */
+  notes: string[];
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The nearest deno.json(c) from `dir` up that maps `scalebench/testing` (e.g. a checkout's). */
+async function mappedAbove(dir: string): Promise<string | null> {
+  let d = await Deno.realPath(dir);
+  for (;;) {
+    for (const f of ["deno.json", "deno.jsonc"]) {
+      const path = `${d}/${f}`;
+      try {
+        if ((await Deno.readTextFile(path)).includes('"scalebench/testing"')) return path;
+      } catch { /* none here */ }
+    }
+    const up = d.replace(/\/[^/]*$/, "");
+    if (up === d || !up) return null;
+    d = up;
+  }
+}
+
+/**
+ * Map `scalebench/testing` to `target` in `dir`'s deno.json: written when there is none, the
+ * import added to a plain-JSON one; a deno.jsonc or a deno.json with comments is left alone (a
+ * note says what to add). Nothing is done when a config from `dir` up maps it already.
+ */
+async function mapTesting(
+  dir: string,
+  target: string,
+): Promise<{ config: string | null; notes: string[] }> {
+  if (await mappedAbove(dir)) return { config: null, notes: [] };
+  const json = `${dir}/deno.json`, jsonc = `${dir}/deno.jsonc`;
+  const add = (file: string) =>
+    `Add "scalebench/testing": ${JSON.stringify(target)} to "imports" in ${file}`;
+  if (!(await exists(json))) {
+    if (await exists(jsonc)) return { config: null, notes: [add(jsonc)] };
+    const doc = { imports: { "scalebench/testing": target } };
+    await Deno.writeTextFile(json, JSON.stringify(doc, null, 2) + "\n");
+    return { config: json, notes: [] };
+  }
+  let doc: { imports?: Record<string, string> };
+  try {
+    doc = JSON.parse(await Deno.readTextFile(json));
+    if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw new Error("not an object");
+  } catch {
+    return { config: null, notes: [add(json)] };
+  }
+  doc.imports = { ...doc.imports, "scalebench/testing": target };
+  await Deno.writeTextFile(json, JSON.stringify(doc, null, 2) + "\n");
+  return { config: json, notes: [] };
+}
+
+/**
+ * Write the workload and its test into `dir` (refuses to overwrite them), and map
+ * `scalebench/testing` for the test in `dir`'s deno.json (not from a compiled binary, whose test
+ * runs it instead).
+ */
 export async function scaffold(
   name: string,
   options: { dir: string; launch: Launch },
-): Promise<string[]> {
+): Promise<Scaffolded> {
   if (!/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(name)) {
     throw new ValidationError(
       `Workload name ${quote(name)} must start with a letter and use letters, digits, '_' or '-'`,
@@ -163,26 +288,28 @@ export async function scaffold(
   }
   const files = [`${options.dir}/${fileBase(name)}.ts`, `${options.dir}/${fileBase(name)}_test.ts`];
   for (const f of files) {
-    try {
-      await Deno.lstat(f);
+    if (await exists(f)) {
       throw new ValidationError(
         `File ${quote(f, 200)} already exists: choose another name or --dir`,
       );
-    } catch (err) {
-      if (err instanceof ValidationError) throw err;
     }
   }
+  const testing = testingModule(options.launch);
   try {
     await Deno.mkdir(options.dir, { recursive: true });
     const types = options.launch.kind === "checkout" ? options.launch.types : null;
     await Deno.writeTextFile(files[0], workloadTemplate(name, types));
-    await Deno.writeTextFile(files[1], testTemplate(name, options.launch));
+    await Deno.writeTextFile(
+      files[1],
+      testing ? testTemplate(name) : cliTestTemplate(name, options.launch),
+    );
+    const mapped = testing ? await mapTesting(options.dir, testing) : { config: null, notes: [] };
+    return { files, ...mapped };
   } catch (err) {
     throw new ValidationError(
       `Cannot write to ${quote(options.dir, 200)} (--dir): ${(err as Error).message}`,
     );
   }
-  return files;
 }
 
 /** The `init` command. */
@@ -192,9 +319,15 @@ export function initCommand() {
     .argument("<name>", "workload name")
     .option("--dir <dir>", "Directory to write to", ".")
     .action(async (name, opts) => {
-      const files = await scaffold(name, { dir: opts.dir, launch: currentLaunch() });
-      console.log(`Created ${files.join(" and ")}`);
-      console.log(`Run it:  scalebench run ${files[0]} -c 1,2 -r 3`);
-      console.log(`Test it: deno test -A ${files[1]}`);
+      const done = await scaffold(name, { dir: opts.dir, launch: currentLaunch() });
+      const [workload, test] = done.files;
+      console.log(`Created ${workload} and ${test}`);
+      if (done.config) console.log(`Mapped scalebench/testing in ${done.config}`);
+      for (const note of done.notes) console.error(`Note: ${note}`);
+      console.log(`Run it:  scalebench run ${workload} -c 1,2 -r 3`);
+      const here = (await Deno.realPath(opts.dir)) === Deno.cwd();
+      console.log(
+        `Test it: ${here ? "" : `cd ${opts.dir} && `}deno test -A ${test.split("/").pop()}`,
+      );
     });
 }

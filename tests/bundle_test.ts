@@ -29,23 +29,28 @@ Deno.test("the bundle runs sweeps with threads, monitoring and a user's workload
   const sb = [Deno.execPath(), "run", "-A", "--quiet", bundle];
   const init = await sh([...sb, "init", "user-work", "--dir", dir], dir);
   assertEquals(init.code, 0, init.out);
-  // generated from the bundle: no import of a mod.ts that is not there, no Deno path of this
-  // machine; the test runs the bundle with the Deno that runs the test, and passes as generated
-  const [work, test] = await Promise.all(
-    ["user_work.ts", "user_work_test.ts"].map((f) => Deno.readTextFile(`${dir}/${f}`)),
+  // generated from the bundle: no import of a mod.ts that is not there, no path of this machine
+  // in the test; it imports the workload and measure() from "scalebench/testing", which the
+  // deno.json beside it maps to the bundle, and passes as generated (threads started from the
+  // bundle imported by the test, not run)
+  const [work, test, config] = await Promise.all(
+    ["user_work.ts", "user_work_test.ts", "deno.json"].map((f) => Deno.readTextFile(`${dir}/${f}`)),
   );
-  assertEquals([work.includes("import"), test.includes(Deno.execPath())], [false, false]);
+  assertEquals([work.includes("import"), test.includes(dir)], [false, false]);
   assertEquals(
-    test.includes(`[Deno.execPath(), "run", "-A", "--quiet", ${JSON.stringify(bundle)}]`),
-    true,
+    test.match(/^import .*$/gm),
+    ['import { measure } from "scalebench/testing";', 'import userWork from "./user_work.ts";'],
   );
+  assertEquals(JSON.parse(config), {
+    imports: { "scalebench/testing": new URL(`file://${bundle}`).href },
+  });
   const check = await sh([Deno.execPath(), "check", `${dir}/user_work.ts`], dir);
   assertEquals(check.code, 0, check.out);
-  const generated = await sh(
-    [Deno.execPath(), "test", "-A", "--quiet", `${dir}/user_work_test.ts`],
-    dir,
-  );
+  const generated = await sh([Deno.execPath(), "test", "-A", "user_work_test.ts"], dir);
   assertEquals(generated.code, 0, generated.out);
+  // deno-lint-ignore no-control-regex
+  const plain = generated.out.replace(/\x1b\[[0-9;]*m/g, "");
+  assertEquals(plain.includes("ok | 1 passed | 0 failed"), true, plain);
   for (const workload of ["amdahl", `${dir}/user_work.ts`]) {
     const r = await sh([
       ...sb,

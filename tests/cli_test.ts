@@ -177,8 +177,11 @@ Deno.test("init scaffolds a workload and a test that pass as generated", async (
   const r = await cli(["init", "my-bench", "--dir", dir]);
   assertEquals(r.code, 0, r.stderr);
   assertStringIncludes(r.stdout, `Created ${dir}/my_bench.ts and ${dir}/my_bench_test.ts`);
+  // run where it was put: its deno.json maps scalebench/testing to this checkout's testing.ts
+  assertStringIncludes(r.stdout, `Mapped scalebench/testing in ${dir}/deno.json`);
   const test = await new Deno.Command(Deno.execPath(), {
-    args: ["test", "-A", "--quiet", `${dir}/my_bench_test.ts`],
+    args: ["test", "-A", "--quiet", "my_bench_test.ts"],
+    cwd: dir,
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -186,7 +189,8 @@ Deno.test("init scaffolds a workload and a test that pass as generated", async (
   assertEquals(test.code, 0, text);
   assertStringIncludes(text, "1 passed");
   const check = await new Deno.Command(Deno.execPath(), {
-    args: ["check", `${dir}/my_bench.ts`],
+    args: ["check", "my_bench.ts", "my_bench_test.ts"],
+    cwd: dir,
     stderr: "piped",
   }).output();
   assertEquals(check.code, 0, new TextDecoder().decode(check.stderr));
