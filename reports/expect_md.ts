@@ -39,23 +39,48 @@ function row(cells: unknown[]): string {
   return `| ${cells.map((c) => (c instanceof Code ? c.text : mdCell(c))).join(" | ")} |`;
 }
 
-/** The Markdown section of one run's checks. */
-export function renderSummary(c: RunChecks): string {
+/** "1 failed, 2 passed, 1 inconclusive" */
+function countsText(c: RunChecks): string {
   const n = c.counts;
-  const lines: string[] = [];
-  lines.push(
-    `### ${c.ok ? "✅" : "❌"} scalebench ${
-      mdCell(c.run.workload)
-    }: ${n.failed} failed, ${n.passed} passed` +
-      `${n.inconclusive ? `, ${n.inconclusive} inconclusive` : ""}${
-        n.skipped ? `, ${n.skipped} skipped` : ""
-      }`,
+  return `${n.failed} failed, ${n.passed} passed${
+    n.inconclusive ? `, ${n.inconclusive} inconclusive` : ""
+  }${n.skipped ? `, ${n.skipped} skipped` : ""}`;
+}
+
+/** The Markdown section of one run's checks (`--summary`). */
+export function renderSummary(c: RunChecks): string {
+  const lines = [
+    `### ${c.ok ? "✅" : "❌"} scalebench ${mdCell(c.run.workload)}: ${countsText(c)}`,
     "",
     `Run ${code(c.run.id)}; intervals at ${pct(c.level)}${
       c.strict ? "; --strict: an inconclusive expectation fails" : ""
     }.`,
     "",
-  );
+    ...checksBody(c, { failedChecks: true }),
+  ];
+  return lines.join("\n") + "\n";
+}
+
+/**
+ * The checks of a run in `report --format md` (reports/md.ts), below the run's heading: the
+ * outcome, the expectations and the comparison with the baseline (its failed observations are
+ * listed by the report itself).
+ */
+export function checksSection(c: RunChecks): string[] {
+  return [
+    "### Expectations and regressions",
+    "",
+    `${c.ok ? "✅" : "❌"} ${countsText(c)}; intervals at ${pct(c.level)}${
+      c.strict ? "; strict: an inconclusive expectation fails" : ""
+    }.`,
+    "",
+    ...checksBody(c, { failedChecks: false }),
+  ];
+}
+
+/** The tables of expectations and of the baseline comparison, and the failed checks. */
+function checksBody(c: RunChecks, options: { failedChecks: boolean }): string[] {
+  const lines: string[] = [];
   if (c.expectations.length) {
     lines.push(
       row([
@@ -138,7 +163,7 @@ export function renderSummary(c: RunChecks): string {
       );
     }
   }
-  const failed = c.checks.filter((r) => r.failed);
+  const failed = options.failedChecks ? c.checks.filter((r) => r.failed) : [];
   if (failed.length) {
     lines.push("**Failed checks**", "");
     for (const r of failed) {
@@ -150,5 +175,5 @@ export function renderSummary(c: RunChecks): string {
     }
     lines.push("");
   }
-  return lines.join("\n") + "\n";
+  return lines;
 }

@@ -1,6 +1,7 @@
 /**
- * Markdown export for a README or a CI comment: per run a short header, a timing table per
- * operation and the fits; then the comparisons. User text is escaped for Markdown and HTML.
+ * Markdown export for a README or a CI comment: per run a short header, its expectations and
+ * regressions (when recorded), a timing table per operation and the fits; then the comparisons.
+ * User text is escaped for Markdown and HTML.
  *
  * @module
  */
@@ -10,6 +11,7 @@ import { karpFlattText } from "./tables.ts";
 import type { Comparison } from "./compare.ts";
 import type { OpAnalysis, RunAnalysis } from "./model.ts";
 import { failureLine } from "../core/labels.ts";
+import { checksSection } from "./expect_md.ts";
 
 /** Escape text for a Markdown table cell or line (also neutralises inline HTML). */
 export function mdEsc(value: unknown): string {
@@ -138,6 +140,8 @@ export function renderMarkdown(runs: RunAnalysis[], comparisons: Comparison[]): 
       `- ${a.counts.measured} measured, ${a.counts.warmup} warm-up, ${a.counts.failed} failed observations`,
     );
     for (const w of s.warnings) out.push(`- warning: ${mdEsc(w)}`);
+    // expectations and the baseline comparison (checks.json; reports/expect_md.ts)
+    if (s.checks) out.push("", ...checksSection(s.checks));
     if (a.counts.total === 0) out.push("", "_No observations recorded._");
     for (const o of a.ops) out.push("", `### ${mdEsc(o.op)}`, "", ...opTable(o, s.mode));
     out.push(...fitsLines(a.ops, s.mode));

@@ -67,6 +67,17 @@ Deno.test("run --expect: a failed expectation exits 1 once every observation is 
   assert.deepEqual(doc.runs[0].checks.expectations, result.checks.expectations);
   const schema = JSON.parse(await Deno.readTextFile(`${dir}/rep/report.schema.json`));
   assert.match(schema.properties.runs.items.properties.checks.description, /expectation/);
+  const mdRep = await cli(["report", `${dir}/bad`, "-o", `${dir}/md`, "--format", "md"]);
+  assert.equal(mdRep.code, 0, mdRep.stderr);
+  const mdDoc = await Deno.readTextFile(`${dir}/md/report.md`);
+  assert.match(
+    mdDoc,
+    /^### Expectations and regressions\n\n❌ 1 failed, 2 passed; intervals at 95 %\.$/m,
+  );
+  assert.match(
+    mdDoc,
+    /^\| ❌ \| `efficiency>=0\.9@2` \| nap \| 2 \| 0\.\d+ \[0\.\d+, 0\.\d+\] \| ≥ 0\.9 \| fail \|$/m,
+  );
   const html = await cli(["report", `${dir}/bad`, "-o", `${dir}/html`]);
   assert.equal(html.code, 0, html.stderr);
   const page = await Deno.readTextFile(`${dir}/html/run-bad.html`);
