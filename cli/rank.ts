@@ -12,6 +12,9 @@
  *   pod); SCALEBENCH_TLS_SERVER_NAME: the name the certificate is for (default: rank 0's host).
  *   A run with `--tls` refuses to start a rank without it (core/tls.ts)
  * - SCALEBENCH_WATCH_STDIN=1: exit when stdin closes (the local driver died)
+ * - SCALEBENCH_RDV_TREE=MIN[,FANOUT]: the collectives go over a tree from MIN ranks on (0: never),
+ *   FANOUT children per rank (default: core/rendezvous_tree.ts's, measured); every rank of a batch
+ *   must be given the same
  *
  * @module
  */
@@ -20,6 +23,7 @@ import { builtinWorkloads } from "../workloads/mod.ts";
 import { type RankSpec, toRankSpec } from "../core/protocol.ts";
 import { errorMessage } from "../core/errors.ts";
 import { type RankTls, readRankTls } from "../core/tls.ts";
+import { TREE_FANOUT } from "../core/rendezvous_tree.ts";
 
 function env(name: string): string | undefined {
   const v = Deno.env.get(name);
@@ -96,12 +100,19 @@ export async function main(args: string[] = []): Promise<never> {
     rendezvousHost = rendezvousBind = addr;
   }
   const tls = await readTls(rank);
+  const tree = env("SCALEBENCH_RDV_TREE");
+  const [min, fanout] = (tree ?? "").split(",").map(Number);
+  const fanoutOk = fanout === undefined || (Number.isInteger(fanout) && fanout >= 2);
+  if (tree !== undefined && !(Number.isInteger(min) && min >= 0 && fanoutOk)) {
+    fatal(`SCALEBENCH_RDV_TREE ${JSON.stringify(tree)} is not MIN[,FANOUT] (MIN ≥ 0, FANOUT ≥ 2)`);
+  }
   const code = await runRank({
     spec,
     rank,
     token,
     rendezvousHost,
     rendezvousBind,
+    rendezvousTree: tree === undefined ? undefined : { min, fanout: fanout || TREE_FANOUT },
     tls,
     workloads: builtinWorkloads,
     environment: Deno.env.toObject(),

@@ -1,15 +1,64 @@
 /**
  * The collective engine behind the rendezvous: every collective is an exchange in which each rank
  * contributes a JSON value and one byte block per destination (or one for all); when all ranks have
- * contributed to a sequence number, each rank receives every value and the blocks addressed to it.
- * Transport-agnostic: rank 0's TCP hub and the in-process test group both drive it.
+ * contributed to a sequence number, each rank receives every value and the blocks addressed to it —
+ * or, for an allreduce, the one block folded from all of them in rank order. Transport-agnostic:
+ * rank 0's TCP hub, the tree (rendezvous_tree.ts) and the in-process test group all use it.
  *
  * @module
  */
 import type { Json } from "./types.ts";
 
 /** Kinds of collectives; every rank must call the same kind at the same sequence number. */
-export type CollectiveKind = "barrier" | "allgather" | "allgatherBytes" | "alltoall" | "check";
+export type CollectiveKind =
+  | "barrier"
+  | "allgather"
+  | "allgatherBytes"
+  | "allreduce"
+  | "alltoall"
+  | "check";
+
+/** The operations of an allreduce (the contribution's `value`). */
+export type ReduceOp = "sum" | "min" | "max";
+
+const FOLD: Record<ReduceOp, (a: number, b: number) => number> = {
+  sum: (a, b) => a + b,
+  min: Math.min,
+  max: Math.max,
+};
+
+/**
+ * Fold every rank's float64 vector into one, left to right in rank order — `((v0 ∘ v1) ∘ v2) …` —
+ * whatever transport gathered them, so that an allreduce's result is the same bit for bit on every
+ * rank and every path. Throws on another operation or vectors of different lengths.
+ */
+export function reduceInRankOrder(blocks: Uint8Array[], ops: Json[]): Uint8Array {
+  const op = ops[0] as ReduceOp;
+  const f = FOLD[op];
+  if (!f) throw new Error(`Unknown allreduce operation '${op}'`);
+  const length = blocks[0].byteLength;
+  const out = new Float64Array(length / 8);
+  blocks.forEach((bytes, r) => {
+    if (ops[r] !== op) {
+      throw new Error(
+        `Collective mismatch: rank ${r} reduced with '${ops[r]}', rank 0 with '${op}'`,
+      );
+    }
+    if (bytes.byteLength !== length) {
+      throw new Error(
+        `Collective mismatch: rank ${r} reduced ${bytes.byteLength / 8} values, rank 0 ${
+          length / 8
+        }`,
+      );
+    }
+    // a block read off a frame may start anywhere in its buffer: copy it when not aligned
+    const v = bytes.byteOffset % 8
+      ? new Float64Array(bytes.slice().buffer)
+      : new Float64Array(bytes.buffer, bytes.byteOffset, length / 8);
+    for (let i = 0; i < out.length; i++) out[i] = r === 0 ? v[i] : f(out[i], v[i]);
+  });
+  return new Uint8Array(out.buffer);
+}
 
 /** One rank's contribution to a collective. */
 export interface Contribution {
@@ -72,6 +121,20 @@ export class Exchange {
     this.#pending.delete(seq);
     const parts = p.parts as Contribution[];
     const values = parts.map((c) => c.value);
+    if (p.kind === "allreduce") {
+      // one result for every rank: the same object, so that a transport may encode it once
+      const result = {
+        values: [],
+        blocks: [reduceInRankOrder(parts.map((c) => c.blocks[0]), values)],
+      };
+      for (let dest = 0; dest < this.size; dest++) this.#deliver(dest, seq, result);
+      return;
+    }
+    if (p.kind !== "alltoall") {
+      const result = { values, blocks: parts.map((c) => c.blocks[0] ?? EMPTY) };
+      for (let dest = 0; dest < this.size; dest++) this.#deliver(dest, seq, result);
+      return;
+    }
     for (let dest = 0; dest < this.size; dest++) {
       const blocks = parts.map((c) => c.broadcast ? c.blocks[0] : (c.blocks[dest] ?? EMPTY));
       this.#deliver(dest, seq, { values, blocks });

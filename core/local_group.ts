@@ -5,7 +5,7 @@
  * @module
  */
 import { type CollectiveResult, type Contribution, Exchange } from "./_exchange.ts";
-import { type Collectives, Member } from "./rendezvous.ts";
+import { type Collectives, Member } from "./_member.ts";
 import type { MonitorSample } from "./types.ts";
 
 class LocalMember extends Member {

@@ -12,7 +12,13 @@ import { runCommandBatch } from "./exec_rank.ts";
 import { Monitor } from "./monitor.ts";
 import { ThreadPool } from "./parallel.ts";
 import { encodeRecord, type RankRecord, type RankSpec, type TaskRecord } from "./protocol.ts";
-import { type Collectives, publishAddress, RendezvousClient, RendezvousHub } from "./rendezvous.ts";
+import {
+  type Collectives,
+  publishAddress,
+  RendezvousClient,
+  RendezvousHub,
+  type TreeOptions,
+} from "./rendezvous.ts";
 import type { Json, MonitorSample } from "./types.ts";
 import { type RankTls, rendezvousTls } from "./tls.ts";
 import type { CheckResult, RankContext, WorkloadDefinition, WorkloadLoader } from "./workload.ts";
@@ -27,6 +33,8 @@ export interface RankOptions {
   rendezvousHost?: string;
   /** Overrides `spec.rendezvous.bind` (rank 0) */
   rendezvousBind?: string;
+  /** When the collectives go over a tree (default: core/rendezvous_tree.ts's threshold and fan-out) */
+  rendezvousTree?: TreeOptions;
   /** TLS for the rendezvous (cli/rank.ts reads it from SCALEBENCH_TLS_DIR with readRankTls) */
   tls?: RankTls;
   /** This rank's host name */
@@ -87,6 +95,7 @@ async function connect(
         onLog: log,
         onMonitor: (sample) => emit({ type: "mon", sample }),
         tls: tls.server,
+        tree: options.rendezvousTree,
       });
     const bind = options.rendezvousBind || rdv.bind || (local ? "127.0.0.1" : null);
     let hub: RendezvousHub;
@@ -112,6 +121,7 @@ async function connect(
     timeout: rdv.timeout,
     self: { host: options.hostname ?? Deno.hostname(), pid: Deno.pid },
     tls: tls.client,
+    tree: options.rendezvousTree,
   });
 }
 
@@ -339,17 +349,7 @@ export function makeContext(parts: ContextParts): RankContext {
     allgather: (v) => coll.allgather(v),
     allgatherBytes: (d) => coll.allgatherBytes(d),
     alltoall: (b) => coll.alltoall(b),
-    async allreduce(values, op = "sum") {
-      const mine = Float64Array.from(values as ArrayLike<number>);
-      const all = await coll.allgatherBytes(new Uint8Array(mine.buffer));
-      const out = new Float64Array(mine.length);
-      const f = op === "sum" ? (a: number, b: number) => a + b : op === "min" ? Math.min : Math.max;
-      all.forEach((bytes, r) => {
-        const v = new Float64Array(bytes.slice().buffer);
-        for (let i = 0; i < out.length; i++) out[i] = r === 0 ? v[i] : f(out[i], v[i]);
-      });
-      return out;
-    },
+    allreduce: (values, op = "sum") => coll.allreduce(values, op),
     log: (...args) =>
       parts.log(
         `[rank ${rank}] ${
