@@ -14,20 +14,8 @@ import { below, BenchReport } from "./_figures.ts";
 const report = new BenchReport("cold_start");
 const quick = Deno.args.includes("--quick");
 const ROOT = new URL("../", import.meta.url).pathname;
-/** README's demo, as the `demo` task runs it. */
-export const DEMO = [
-  "run",
-  "amdahl",
-  "-c",
-  "1,2",
-  "-r",
-  "5",
-  "--warmup",
-  "1",
-  "--set",
-  "work=200",
-  "--report",
-];
+/** README's demo (`scalebench demo`, which the `demo` task runs too). */
+export const DEMO = ["demo"];
 const dec = new TextDecoder();
 
 async function timed(cmd: string[], options: { cwd: string; env: Record<string, string> }) {

@@ -18,6 +18,7 @@ import { reportCommand } from "./report.ts";
 import { imageCommand } from "./image.ts";
 import { dataCommand } from "./data.ts";
 import { compareCommand } from "./compare.ts";
+import { demoCommand, expandDemo } from "./demo.ts";
 import { addWorkloadHelp } from "./workload_help.ts";
 import { builtinWorkloads } from "../workloads/mod.ts";
 import { outputWidth } from "./_table.ts";
@@ -30,6 +31,7 @@ export function program(plugin?: Plugin): Command {
       "Measure how programs scale: strong and weak scaling sweeps on this machine, Slurm or Kubernetes",
     )
     .version(VERSION, "-V, --version")
+    .addCommand(demoCommand())
     .addCommand(runCommand(plugin))
     .addCommand(listCommand())
     .addCommand(showCommand())
@@ -54,7 +56,8 @@ function exitOverrideAll(
 }
 
 /** Run the CLI with `args`; exits the process with the command's code. */
-export async function main(args: string[]): Promise<never> {
+export async function main(argv: string[]): Promise<never> {
+  const args = expandDemo(argv);
   try {
     const cmd = program(await pluginOfCommandLine(args));
     await addWorkloadHelp(cmd, args, { workloads: builtinWorkloads, width: outputWidth() });

@@ -177,7 +177,7 @@ export function runCommand(plugin?: Plugin) {
         signal: controller.signal,
         onEvent: (e: SweepEvent) => progress?.event(e),
         log: (line) => progress ? progress.log(line) : console.error(line),
-        command: ["scalebench", "run", ...Deno.args.slice(1)],
+        command: ["scalebench", ...Deno.args],
         searchPath: processEnv().PATH ?? null,
       };
       result = await runSweep(run);
