@@ -4,11 +4,12 @@
  * connection without the token is refused and logged. A rank that fails or disconnects aborts every
  * rank's pending and later collectives, so no rank waits forever.
  *
- * Every rank joins rank 0 (the star). From {@linkcode TREE_MIN_RANKS} ranks on, the barrier,
- * allgather and allreduce go over a tree of the ranks instead (rendezvous_tree.ts): each rank
- * listens, rank 0 tells each its parent's address once all have joined, and the children connect
- * to their parents; results are the same bit for bit. Monitor samples, failures, alltoall and
- * leaving stay on the star. bench/README.md has the measurements and the model at 4096 ranks.
+ * Every rank joins rank 0 (the star). From {@linkcode TREE_MIN_RANKS} ranks on (unless a host has
+ * more ranks than CPUs), the barrier, allgather and allreduce go over a tree of the ranks instead
+ * (rendezvous_tree.ts): the ranks that may have children listen, rank 0 tells each its parent's
+ * address once all have joined, and the children connect to their parents; results are the same
+ * bit for bit. Monitor samples, failures, alltoall and leaving stay on the star.
+ * docs/rendezvous.md has the measurements and the model at 4096 ranks.
  *
  * With TLS (`HubOptions.tls`, `JoinOptions.tls`) rank 0 serves a certificate and the others verify
  * it against the CA they were given for a fixed name, not for rank 0's host (which nobody knows in
@@ -78,8 +79,9 @@ export class RendezvousHub extends Member {
   #info = new Map<number, { host: string; pid: number }>();
   /** Writes of rank 0's blocks to the others, by collective (see #receiveOwn) */
   #writes = new Map<number, Promise<void>[]>();
-  /** The tree's fan-out when the collectives go over one, else 0 */
-  readonly fanout: number;
+  /** The tree's fan-out once the collectives go over one, else 0 */
+  fanout = 0;
+  #treeCandidate: boolean;
   #tree: TreeNode | null = null;
   /** The port each rank listens on for its children in the tree */
   #listening = new Map<number, number>();
@@ -90,9 +92,7 @@ export class RendezvousHub extends Member {
     this.port = (listener.addr as Deno.NetAddr).port;
     this.encrypted = Boolean(opts.tls);
     this.#opts = opts;
-    this.fanout = usesTree(opts.size, { tree: opts.tree, tls: Boolean(opts.tls) })
-      ? opts.tree?.fanout ?? TREE_FANOUT
-      : 0;
+    this.#treeCandidate = usesTree(opts.size, { tree: opts.tree, tls: Boolean(opts.tls) });
     // a result shared by every rank (all but alltoall's) is encoded once
     let encoded: { result: CollectiveResult; head: Uint8Array } | null = null;
     this.#exchange = new Exchange(opts.size, (dest, seq, result) => {
@@ -209,9 +209,10 @@ export class RendezvousHub extends Member {
     this.#links.set(rank, link);
     this.#info.set(rank, { host: String(h.host ?? who), pid: Number(h.pid ?? 0) });
     if (Number.isInteger(listen) && listen > 0) this.#listening.set(rank, listen);
-    await link.send({ t: "welcome", tree: this.fanout ? { fanout: this.fanout } : undefined });
+    // a group that may use the tree hears which once every rank has joined
+    await link.send({ t: "welcome", placement: this.#treeCandidate ? "later" : undefined });
     if (this.#links.size === this.size - 1) {
-      if (this.fanout) this.#buildTree();
+      if (this.#treeCandidate) this.#place();
       this.#allConnected.resolve();
     }
     for await (const f of it) {
@@ -244,8 +245,25 @@ export class RendezvousHub extends Member {
   }
 
   /**
-   * Every rank has joined: rank 0 is the tree's root (its children's links are their star links),
-   * and every other rank learns where its parent listens (the address its connection came from).
+   * Every rank has joined: the tree, unless the default rule finds the ranks oversubscribed (a host
+   * with more ranks than rank 0 has CPUs: there every extra hop of the tree waits for a CPU, and
+   * the star was measured faster; docs/rendezvous.md). Options given explicitly are followed.
+   */
+  #place(): void {
+    const perHost = new Map<string, number>();
+    for (const { host } of this.#info.values()) perHost.set(host, (perHost.get(host) ?? 0) + 1);
+    const crowded = Math.max(...perHost.values()) > (navigator.hardwareConcurrency || 1);
+    if (!this.#opts.tree && crowded) {
+      for (const link of this.#links.values()) link.send({ t: "star" });
+      return;
+    }
+    this.fanout = this.#opts.tree?.fanout ?? TREE_FANOUT;
+    this.#buildTree();
+  }
+
+  /**
+   * Rank 0 is the tree's root (its children's links are their star links), and every other rank
+   * learns where its parent listens (the address its connection came from).
    */
   #buildTree(): void {
     const fanout = this.fanout;
@@ -260,7 +278,7 @@ export class RendezvousHub extends Member {
     for (let r = 1; r < this.size; r++) {
       const p = treeParent(r, fanout);
       if (p === 0) {
-        this.#links.get(r)!.send({ t: "tree", parent: null });
+        this.#links.get(r)!.send({ t: "tree", fanout, parent: null });
         continue;
       }
       const port = this.#listening.get(p);
@@ -269,7 +287,7 @@ export class RendezvousHub extends Member {
       }
       const host = (this.#links.get(p)!.conn.remoteAddr as Deno.NetAddr).hostname
         .replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "");
-      this.#links.get(r)!.send({ t: "tree", parent: { rank: p, host, port } });
+      this.#links.get(r)!.send({ t: "tree", fanout, parent: { rank: p, host, port } });
     }
   }
 

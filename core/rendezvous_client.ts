@@ -56,6 +56,12 @@ function listenAnywhere(): Deno.TcpListener {
   }
 }
 
+/** Where the hub put a rank in the tree: the fan-out, and its parent's address (null: rank 0). */
+interface Placement {
+  fanout: number;
+  parent: { rank: number; host: string; port: number } | null;
+}
+
 /** A rank other than 0, connected to the hub (and, in a tree, to its parent and children). */
 export class RendezvousClient extends Member {
   #link: Link;
@@ -68,53 +74,44 @@ export class RendezvousClient extends Member {
   #parentRank = 0;
   #children = new Map<number, Link>();
   #listener: Deno.TcpListener | null;
-  /** Resolves with where the parent listens (null: rank 0) once the hub has built the tree */
-  #placed = Promise.withResolvers<{ rank: number; host: string; port: number } | null>();
+  /** Resolves with the hub's choice once every rank has joined: a tree (this rank's place), or none */
+  #placed = Promise.withResolvers<Placement | null>();
   /** Links whose far end said bye */
   #gone = new WeakSet<Link>();
 
-  private constructor(
-    link: Link,
-    opts: JoinOptions,
-    tree: { fanout: number; listener: Deno.TcpListener | null } | null,
-  ) {
+  private constructor(link: Link, opts: JoinOptions, listener: Deno.TcpListener | null) {
     super(opts.rank, opts.size);
     this.#link = link;
     this.#token = opts.token;
-    this.#listener = tree?.listener ?? null;
+    this.#listener = listener;
     this.#placed.promise.catch(() => {});
-    if (tree) {
-      this.#tree = new TreeNode({
-        rank: opts.rank,
-        size: opts.size,
-        fanout: tree.fanout,
-        deliver: (seq, result) => this.receive(seq, result),
-        fail: (message) => this.fail(message),
-      });
-      if (this.#tree.children.length) this.#acceptChildren();
-    }
     this.#loop = this.#read();
   }
 
   /** Connect (retrying until `timeout`), authenticate and return the member. */
   static async join(opts: JoinOptions): Promise<RendezvousClient> {
     const deadline = Date.now() + opts.timeout * 1000;
-    // a rank with children in the tree listens for them before it says hello (its port in it)
-    const fanout = opts.tree?.fanout ?? 0;
+    // a rank that may have children in a tree listens for them before it says hello (its port
+    // goes with it); fan-out 2 has the most ranks with children
     const listener = usesTree(opts.size, { tree: opts.tree, tls: Boolean(opts.tls) }) &&
-        treeChildren(opts.rank, opts.size, fanout || 2).length
+        treeChildren(opts.rank, opts.size, 2).length
       ? listenAnywhere()
       : null;
+    let client: RendezvousClient | null = null;
     try {
-      const client = await RendezvousClient.#connect(opts, { deadline, listener });
-      // in a tree, the rank has joined once it is connected to its parent
-      if (client.#tree) await client.#joinParent(deadline);
-      else listener?.close();
+      const joined = await RendezvousClient.#connect(opts, { deadline, listener });
+      client = joined.client;
+      // the hub chooses star or tree once every rank has joined; in a tree, this rank has
+      // joined once it is connected to its parent
+      const placement = joined.later ? await client.#placement(deadline) : null;
+      if (placement) await client.#joinTree(placement);
+      else client.#closeListener();
       return client;
     } catch (err) {
       try {
         listener?.close();
       } catch { /* closed */ }
+      if (client) await client.#link.close();
       throw err;
     }
   }
@@ -122,7 +119,7 @@ export class RendezvousClient extends Member {
   static async #connect(
     opts: JoinOptions,
     { deadline, listener }: { deadline: number; listener: Deno.TcpListener | null },
-  ): Promise<RendezvousClient> {
+  ): Promise<{ client: RendezvousClient; later: boolean }> {
     let lastError = "no address", failures = 0;
     const listen = listener ? (listener.addr as Deno.NetAddr).port : undefined;
     while (Date.now() < deadline) {
@@ -137,12 +134,8 @@ export class RendezvousClient extends Member {
           const reply = await link.frames().next();
           const h = reply.done ? null : reply.value.header;
           if (h?.t === "welcome") {
-            const tree = h.tree as { fanout: number } | undefined;
-            return new RendezvousClient(
-              link,
-              opts,
-              tree ? { fanout: tree.fanout, listener } : null,
-            );
+            const client = new RendezvousClient(link, opts, listener);
+            return { client, later: h.placement === "later" };
           }
           await link.close();
           if (h?.t === "refused") {
@@ -165,37 +158,60 @@ export class RendezvousClient extends Member {
     );
   }
 
-  /** Connect to the parent the hub named (rank 0's link when it is rank 0). */
-  async #joinParent(deadline: number): Promise<void> {
-    const tree = this.#tree!;
+  /** The hub's choice, once every rank has joined (before `deadline`). */
+  async #placement(deadline: number): Promise<Placement | null> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`Rank ${this.rank} was not placed in the rendezvous tree in time`)),
+        () => reject(new Error(`Rank ${this.rank} heard nothing from rank 0 once it had joined`)),
         Math.max(0, deadline - Date.now()),
       );
     });
     try {
-      const parent = await Promise.race([this.#placed.promise, expired]);
-      if (!parent) return tree.setParent(this.#link);
-      this.#parentRank = parent.rank;
-      const link = new Link(await Deno.connect({ hostname: parent.host, port: parent.port }));
-      await link.send({ t: "child", token: this.#token, rank: this.rank });
-      const reply = await Promise.race([link.frames().next(), expired]);
-      if (reply.done || reply.value.header.t !== "welcome") {
-        await link.close();
-        throw new Error(
-          `Rank ${parent.rank} did not take rank ${this.rank} as its child in the rendezvous tree${
-            reply.done ? "" : `: ${reply.value.header.message}`
-          }`,
-        );
-      }
-      this.#parent = link;
-      tree.setParent(link);
-      this.#readParent(link);
+      return await Promise.race([this.#placed.promise, expired]);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  #closeListener(): void {
+    try {
+      this.#listener?.close();
+    } catch { /* closed */ }
+    this.#listener = null;
+  }
+
+  /** Take this rank's place in the tree: accept its children, connect to its parent. */
+  async #joinTree(placement: Placement): Promise<void> {
+    const tree = this.#tree = new TreeNode({
+      rank: this.rank,
+      size: this.size,
+      fanout: placement.fanout,
+      deliver: (seq, result) => this.receive(seq, result),
+      fail: (message) => this.fail(message),
+    });
+    if (tree.children.length && !this.#listener) {
+      throw new Error(`Rank ${this.rank} has children in the rendezvous tree but does not listen`);
+    }
+    if (tree.children.length) this.#acceptChildren();
+    else this.#closeListener();
+    const parent = placement.parent;
+    if (!parent) return tree.setParent(this.#link);
+    this.#parentRank = parent.rank;
+    const link = new Link(await Deno.connect({ hostname: parent.host, port: parent.port }));
+    await link.send({ t: "child", token: this.#token, rank: this.rank });
+    const reply = await link.frames().next();
+    if (reply.done || reply.value.header.t !== "welcome") {
+      await link.close();
+      throw new Error(
+        `Rank ${parent.rank} did not take rank ${this.rank} as its child in the rendezvous tree${
+          reply.done ? "" : `: ${reply.value.header.message}`
+        }`,
+      );
+    }
+    this.#parent = link;
+    tree.setParent(link);
+    this.#readParent(link);
   }
 
   async #readParent(link: Link): Promise<void> {
@@ -225,8 +241,7 @@ export class RendezvousClient extends Member {
       }
       this.#serveChild(new Link(conn));
     }
-    this.#listener?.close();
-    this.#listener = null;
+    this.#closeListener();
   }
 
   async #serveChild(link: Link): Promise<void> {
@@ -263,7 +278,12 @@ export class RendezvousClient extends Member {
       } else if (m.t === "down") {
         this.#tree?.receiveDown(f);
       } else if (m.t === "tree") {
-        this.#placed.resolve(m.parent as { rank: number; host: string; port: number } | null);
+        this.#placed.resolve({
+          fanout: m.fanout as number,
+          parent: m.parent as Placement["parent"],
+        });
+      } else if (m.t === "star") {
+        this.#placed.resolve(null);
       } else if (m.t === "abort") {
         this.abort(new Error(String(m.message)));
       }
@@ -297,9 +317,7 @@ export class RendezvousClient extends Member {
     this.#leaving = true;
     const tree = [...this.#children.values(), ...(this.#parent ? [this.#parent] : [])];
     await Promise.all([this.#link, ...tree].map((l) => l.send({ t: "bye" })));
-    try {
-      this.#listener?.close();
-    } catch { /* closed */ }
+    this.#closeListener();
     await Promise.all([this.#link, ...tree].map((l) => l.close()));
     await this.#loop.catch(() => {});
   }

@@ -1,6 +1,6 @@
 /**
  * Collectives over a tree of the ranks, for large groups (the hub chooses it from
- * {@linkcode TREE_MIN_RANKS} ranks). Rank r's parent is ⌊(r − 1) / k⌋ and its children are
+ * {@linkcode TREE_MIN_RANKS} ranks, unless a host has more ranks than CPUs). Rank r's parent is ⌊(r − 1) / k⌋ and its children are
  * k·r + 1 … k·r + k, for a fan-out k: a collective goes up the tree, every node sending its parent
  * one frame with its whole subtree's contributions; the root completes it (values and blocks in
  * rank order, an allreduce folded in rank order, as the star's Exchange does) and the result comes
@@ -29,10 +29,14 @@ export const TREE_KINDS: ReadonlySet<CollectiveKind> = new Set([
   "allreduce",
 ]);
 
-/** From this many ranks on, the hub builds the tree (measured: bench/rendezvous_bench.ts). */
+/**
+ * From this many ranks on, the hub builds the tree: the modelled crossover with a core per rank,
+ * from rank 0's CPU time per frame and the hop latency measured by bench/rendezvous_bench.ts
+ * (docs/rendezvous.md).
+ */
 export const TREE_MIN_RANKS = 16;
 
-/** Children per node (measured: bench/rendezvous_bench.ts). */
+/** Children per node: 2k frames at each node per collective, ⌈log_k n⌉ levels (docs/rendezvous.md). */
 export const TREE_FANOUT = 4;
 
 /** When the collectives go over a tree: from `min` ranks on (0: never), `fanout` children each. */

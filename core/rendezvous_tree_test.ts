@@ -1,14 +1,22 @@
 import assert from "node:assert/strict";
 import { createLocalGroup } from "./local_group.ts";
 import { type Collectives, RendezvousClient, RendezvousHub } from "./rendezvous.ts";
-import { treeChildren, type TreeOptions, treeParent, usesTree } from "./rendezvous_tree.ts";
+import {
+  TREE_FANOUT,
+  TREE_MIN_RANKS,
+  treeChildren,
+  type TreeOptions,
+  treeParent,
+  usesTree,
+} from "./rendezvous_tree.ts";
 
 const TOKEN = "tree-token";
 
 /** `size` ranks over TCP in this process, the collectives over a tree of `fanout`. */
 async function treeGroup(
   size: number,
-  tree: TreeOptions,
+  tree: TreeOptions | undefined,
+  host: (rank: number) => string = () => "h",
 ): Promise<{ hub: RendezvousHub; group: Collectives[] }> {
   const hub = RendezvousHub.start({ size, token: TOKEN, bind: "127.0.0.1", port: 0, tree });
   const clients = await Promise.all(
@@ -20,7 +28,7 @@ async function treeGroup(
         host: "127.0.0.1",
         port: hub.port,
         timeout: 10,
-        self: { host: "h", pid: 1 },
+        self: { host: host(i + 1), pid: 1 },
         tree,
       })),
   );
@@ -61,6 +69,25 @@ Deno.test("usesTree(): from the threshold on, never with TLS, never for 0", () =
   assert.equal(usesTree(128, { tree, tls: true }), false);
   assert.equal(usesTree(128, { tree: { min: 0, fanout: 4 }, tls: false }), false);
   assert.equal(usesTree(2, { tree: { min: 1, fanout: 2 }, tls: false }), false);
+});
+
+Deno.test("by default the ranks use the tree from TREE_MIN_RANKS, unless one host has more ranks than CPUs", async () => {
+  const small = await treeGroup(TREE_MIN_RANKS - 1, undefined, (r) => `node${r}`);
+  assert.equal(small.hub.fanout, 0);
+  await closeAll(small.group);
+  const spread = await treeGroup(TREE_MIN_RANKS, undefined, (r) => `node${r}`);
+  assert.equal(spread.hub.fanout, TREE_FANOUT);
+  const sums = await Promise.all(spread.group.map((m) => m.allreduce([m.rank])));
+  assert.deepEqual(sums.map((s) => s[0]), Array(TREE_MIN_RANKS).fill(120));
+  await closeAll(spread.group);
+  // every rank on one host of this machine's CPUs: each hop of a tree would wait for a CPU
+  const crowded = await treeGroup(
+    Math.max(TREE_MIN_RANKS, navigator.hardwareConcurrency + 1),
+    undefined,
+  );
+  assert.equal(crowded.hub.fanout, 0);
+  await Promise.all(crowded.group.map((m) => m.barrier()));
+  await closeAll(crowded.group);
 });
 
 for (const [size, fanout] of [[3, 2], [7, 2], [10, 3], [13, 4], [9, 8]]) {
