@@ -30,6 +30,7 @@ export const BENCHES: BenchEntry[] = [
   { file: "kubernetes_bench.ts", measures: "Kubernetes provider (fake API server): Ctrl-C, start" },
   { file: "slurm_bench.ts", measures: "Slurm provider: start-up over a bare srun" },
   { file: "slurm_allocation_bench.ts", measures: "Slurm --one-allocation; step overhead" },
+  { file: "rendezvous_bench.ts", measures: "collectives and rank start-up, 2 to 128 ranks" },
   { file: "report_site_bench.ts", measures: "history site of 200 runs: build, add one run" },
   { file: "stats_bench.ts", measures: "interval coverage and false alarms; amdahl steadiness" },
   { file: "cold_start_bench.ts", measures: "the demo on a fresh cache (cold), then warm" },

@@ -21,6 +21,11 @@ export interface Frame {
 
 /** Frames up to this size (header and payload) are copied into one buffer and written at once. */
 const COALESCE = 64 << 10;
+/**
+ * Bytes read at once (a pending read costs its size in memory, per connection); a larger header
+ * or payload is read into a buffer of its own.
+ */
+const READ_BUFFER = 4 << 10;
 
 /** Encode a frame's header once (to send the same frame on several links). */
 export function encodeHead(header: Record<string, unknown>): Uint8Array {
@@ -96,11 +101,13 @@ export class Link {
   }
 
   async *#readFrames(): AsyncGenerator<Frame> {
-    const buf = new Uint8Array(COALESCE);
+    const buf = new Uint8Array(READ_BUFFER);
     const view = new DataView(buf.buffer);
     let start = 0, end = 0;
     /** At least `n` (≤ buf.length) bytes buffered from `start`; false at the end of the stream. */
     const buffer = async (n: number): Promise<boolean> => {
+      // drained: start over at the beginning, so that a link with small frames keeps to a page
+      if (start === end) start = end = 0;
       if (buf.length - start < n) {
         buf.copyWithin(0, start, end);
         [start, end] = [0, end - start];
