@@ -79,8 +79,7 @@ export class RendezvousHub extends Member {
   #info = new Map<number, { host: string; pid: number }>();
   /** Writes of rank 0's blocks to the others, by collective (see #receiveOwn) */
   #writes = new Map<number, Promise<void>[]>();
-  /** The tree's fan-out once the collectives go over one, else 0 */
-  fanout = 0;
+  #fanout = 0;
   #treeCandidate: boolean;
   #tree: TreeNode | null = null;
   /** The port each rank listens on for its children in the tree */
@@ -145,6 +144,11 @@ export class RendezvousHub extends Member {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** The tree's fan-out once every rank has joined and the collectives go over one, else 0. */
+  get fanout(): number {
+    return this.#fanout;
   }
 
   /** Host and pid each rank announced (rank 0's filled by the caller). */
@@ -257,7 +261,7 @@ export class RendezvousHub extends Member {
       for (const link of this.#links.values()) link.send({ t: "star" });
       return;
     }
-    this.fanout = this.#opts.tree?.fanout ?? TREE_FANOUT;
+    this.#fanout = this.#opts.tree?.fanout ?? TREE_FANOUT;
     this.#buildTree();
   }
 
@@ -266,7 +270,7 @@ export class RendezvousHub extends Member {
    * learns where its parent listens (the address its connection came from).
    */
   #buildTree(): void {
-    const fanout = this.fanout;
+    const fanout = this.#fanout;
     this.#tree = new TreeNode({
       rank: 0,
       size: this.size,
@@ -282,7 +286,7 @@ export class RendezvousHub extends Member {
         continue;
       }
       const port = this.#listening.get(p);
-      if (!port && treeChildren(p, this.size, fanout).length) {
+      if (!port && treeChildren(p, { size: this.size, fanout }).length) {
         return this.#abortAll(`Rank ${p} does not listen for its children in the rendezvous tree`);
       }
       const host = (this.#links.get(p)!.conn.remoteAddr as Deno.NetAddr).hostname

@@ -94,7 +94,7 @@ export class RendezvousClient extends Member {
     // a rank that may have children in a tree listens for them before it says hello (its port
     // goes with it); fan-out 2 has the most ranks with children
     const listener = usesTree(opts.size, { tree: opts.tree, tls: Boolean(opts.tls) }) &&
-        treeChildren(opts.rank, opts.size, 2).length
+        treeChildren(opts.rank, { size: opts.size, fanout: 2 }).length
       ? listenAnywhere()
       : null;
     let client: RendezvousClient | null = null;

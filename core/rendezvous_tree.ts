@@ -57,7 +57,10 @@ export function treeParent(rank: number, fanout: number): number {
 }
 
 /** Rank `rank`'s children in a group of `size`. */
-export function treeChildren(rank: number, size: number, fanout: number): number[] {
+export function treeChildren(
+  rank: number,
+  { size, fanout }: { size: number; fanout: number },
+): number[] {
   const first = fanout * rank + 1;
   return Array.from({ length: Math.max(0, Math.min(fanout, size - first)) }, (_, i) => first + i);
 }
@@ -105,7 +108,7 @@ export class TreeNode {
     this.rank = options.rank;
     this.size = options.size;
     this.fanout = options.fanout;
-    this.children = treeChildren(options.rank, options.size, options.fanout);
+    this.children = treeChildren(options.rank, options);
     this.#options = options;
   }
 

@@ -53,10 +53,10 @@ Deno.test("treeParent() and treeChildren() lay the ranks out as a heap of fan-ou
     Array.from({ length: 10 }, (_, r) => treeParent(r, 3)),
     [-1, 0, 0, 0, 1, 1, 1, 2, 2, 2],
   );
-  assert.deepEqual(treeChildren(0, 10, 3), [1, 2, 3]);
-  assert.deepEqual(treeChildren(2, 10, 3), [7, 8, 9]);
-  assert.deepEqual(treeChildren(3, 10, 3), []);
-  assert.deepEqual(treeChildren(1, 6, 4), [5]);
+  assert.deepEqual(treeChildren(0, { size: 10, fanout: 3 }), [1, 2, 3]);
+  assert.deepEqual(treeChildren(2, { size: 10, fanout: 3 }), [7, 8, 9]);
+  assert.deepEqual(treeChildren(3, { size: 10, fanout: 3 }), []);
+  assert.deepEqual(treeChildren(1, { size: 6, fanout: 4 }), [5]);
 });
 
 Deno.test("usesTree(): from the threshold on, never with TLS, never for 0", () => {
