@@ -6,6 +6,8 @@
 import assert from "node:assert/strict";
 import type { Provider } from "../core/provider.ts";
 import { readRun } from "../core/results.ts";
+import { runSweep } from "../core/run.ts";
+import { builtinWorkloads } from "../workloads/mod.ts";
 import { jobsNamed, jobState, slurm } from "../providers/slurm/commands.ts";
 import { slurmProvider } from "../providers/slurm/mod.ts";
 import { jobName } from "../providers/slurm/script.ts";
@@ -49,6 +51,8 @@ const test = (
     fn,
   }));
 const tmp = () => Deno.makeTempDir({ prefix: "scalebench-slurm-alloc-" });
+/** The id of the one run under `out`. */
+const runIdOf = (out: string) => [...Deno.readDirSync(out)][0].name;
 
 const SPREAD = [1, ...Array.from({ length: K }, (_, i) => (i + 1) * C)];
 
@@ -168,6 +172,47 @@ test(
     await Deno.remove(out, { recursive: true });
   },
 );
+
+test("an allocation that ends mid-sweep fails the points left, saying so", {}, async () => {
+  const out = await tmp();
+  let cancelled = "";
+  const r = await runSweep({
+    workloads: builtinWorkloads,
+    workload: FAULTY,
+    params: { fault: "hang", rank: 0 },
+    provider: slurmProvider,
+    providerSettings: { exclusive: false, oneAllocation: true },
+    cores: [1, Math.min(2, C)],
+    coresPerNode: C,
+    layout: "ranks",
+    reps: 1,
+    output: out,
+    pollInterval: 0.3,
+    log: () => {},
+    onEvent: (e) => {
+      if (e.type !== "ready" || cancelled) return;
+      // the first point hangs: the allocation is taken away under it (as a time limit would)
+      cancelled = "pending";
+      jobsNamed(jobName(runIdOf(out), "allocation")).then(async (ids) => {
+        cancelled = ids.join();
+        await slurm("scancel", ids);
+      });
+    },
+  });
+  assert.match(cancelled, /^\d+$/);
+  assert.deepEqual([r.status, r.observations, r.failed], ["failed", 2, 2]);
+  const run = await readRun(r.runDir);
+  for (const o of run.observations) {
+    assert.match(
+      o.error ?? "",
+      new RegExp(
+        `^Job failed: srun exited with code \\d+.*; the run's allocation \\(job ${cancelled}\\) cancelled`,
+      ),
+    );
+  }
+  await nothingLeft({ runId: run.manifest.run_id, runDir: run.dir });
+  await Deno.remove(out, { recursive: true });
+});
 
 test(
   "an allocation Slurm can never start fails every point with Slurm's reason after the grace period",

@@ -9,6 +9,7 @@
  */
 import { lineQueue, pumpToFile } from "../../core/provider_util.ts";
 import type { JobState } from "../../core/provider.ts";
+import { mapState, parseScontrol, slurm } from "./commands.ts";
 import { BatchJob, sleep, type SlurmJob } from "./jobs.ts";
 
 /**
@@ -81,6 +82,7 @@ export class StepJob implements SlurmJob {
   #cancelled: string | null = null;
   #queue = lineQueue();
   #output: Promise<void> = Promise.resolve();
+  #failure: string | null = null;
 
   constructor(id: string, options: StepJobOptions) {
     this.id = id;
@@ -129,19 +131,41 @@ export class StepJob implements SlurmJob {
     } else if (!s) state = { state: "running" };
     else if (s.success) state = { state: "succeeded" };
     else {
-      const gone = this.#options.allocation?.job.ended
-        ? `; the run's allocation (job ${this.#options.allocation.id}) has ended`
-        : "";
-      state = {
-        state: "failed",
-        reason: `srun exited with code ${s.code}${s.signal ? ` (${s.signal})` : ""}${gone}`,
-      };
+      this.#failure ??= `srun exited with code ${s.code}${
+        s.signal ? ` (${s.signal})` : ""
+      }${await this
+        .#allocationGone(s.code > 128 || s.signal !== null)}`;
+      state = { state: "failed", reason: this.#failure };
     }
     if (state.state !== "running" && state.state !== "pending") {
       await this.#output; // rank 0's output is drained before anyone hears it ended
       this.ended = true;
     }
     return { ...state, nodes: this.nodes.length ? this.nodes : undefined };
+  }
+
+  /**
+   * Why the allocation is no more (a time limit, a cancel), when a failed step is because of it:
+   * scontrol's state (CANCELLED while squeue still says COMPLETING). A step killed by a signal may
+   * end just before its allocation does: that state is asked for a second.
+   */
+  async #allocationGone(signalled: boolean): Promise<string> {
+    const a = this.#options.allocation;
+    if (!a) return "";
+    for (let i = 0; i < (signalled ? 10 : 1); i++) {
+      if (i) await sleep(100);
+      const out = await slurm("scontrol", ["show", "job", "-o", a.id]);
+      const f = out.code === 0 ? parseScontrol(out.stdout.split("\n")[0]) : {};
+      const state = f.JobState
+        ? mapState(f.JobState, f.Reason ?? "", f.ExitCode)
+        : await a.job.poll();
+      if (state.state !== "running" && state.state !== "pending") {
+        return `; the run's allocation (job ${a.id}) ${state.state}${
+          state.reason ? `: ${state.reason}` : ""
+        }`;
+      }
+    }
+    return "";
   }
 
   async cancel(reason: string): Promise<void> {
