@@ -46,6 +46,20 @@ export async function needCommand(name: string, args: string[] = ["--version"]):
   return { what: name, missing: await succeeds(name, args) };
 }
 
+/**
+ * A program on PATH, found without running it (for programs like `hpcc` that ignore `--help` and
+ * start working in the current directory).
+ */
+export async function needOnPath(name: string): Promise<Need> {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":").filter(Boolean)) {
+    try {
+      const info = await Deno.stat(`${dir}/${name}`);
+      if (info.isFile && (info.mode ?? 0o111) & 0o111) return { what: name, missing: null };
+    } catch { /* not in this directory */ }
+  }
+  return { what: name, missing: `'${name}' is not installed (not on PATH)` };
+}
+
 /** Python modules importable by Debian's /usr/bin/python3 (e.g. `xarray`, `distributed`). */
 export async function needPython(...modules: string[]): Promise<Need> {
   const what = `python3 ${modules.join(", ")}`;

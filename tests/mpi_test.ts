@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { runSweep } from "../mod.ts";
 import { readRun } from "../core/results.ts";
 import { cli } from "./_cli.ts";
-import { needCommand, needPython, needs, needSlurm, PYTHON } from "./_needs.ts";
+import { needCommand, needOnPath, needPython, needs, needSlurm, PYTHON } from "./_needs.ts";
 
 const WORLD = new URL("./testdata/programs/mpi_world.py", import.meta.url).pathname;
 const mpirun = await needCommand("mpirun");
@@ -92,7 +92,7 @@ Deno.test(needs([mpirun, mpi4py, await needSlurm()], {
   },
 }));
 
-Deno.test(needs([mpirun, await needCommand("hpcc", ["-h"])], {
+Deno.test(needs([mpirun, await needOnPath("hpcc")], {
   name: "hpcc runs under --engine mpi and its hpccoutf.txt metrics become checked observations",
   async fn() {
     const out = await tempDir();
