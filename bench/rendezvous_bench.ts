@@ -5,13 +5,15 @@
  *    bench/_rendezvous_rank.ts; barrier, allgather and allreduce are timed over the star and over
  *    the tree (fan-out 4), with rank 0's own CPU time per collective, every result checked
  *    exactly. The latencies are fitted (a + b·n) and, with rank 0's CPU time, extrapolated to
- *    4096 ranks with a core each (bench/README.md has the model).
+ *    4096 ranks with a core each (docs/rendezvous.md has the model), with rank 0's memory and CPU
+ *    per connected rank.
  * 2. Rank start-up with the whole rank runtime: the local provider (oversubscribed above 2 ranks)
  *    and, where Slurm answers, `--one-allocation` steps on the cluster there (up to its CPUs).
  *
  * Verdicts: every result exact; rank 0's CPU time per barrier at 128 ranks at least 6.35× less
- * over the tree than over the star (a fifth of the ratio of frames it handles); an allreduce at 128 ranks within 2× of a barrier (it folds at the
- * root instead of sending every rank every vector). `--quick`: up to 32 ranks, fewer calls.
+ * over the tree than over the star (a fifth of the ratio of frames it handles); an allreduce at
+ * 128 ranks within 2× of a barrier (it folds at the root instead of sending every rank every
+ * vector). `--quick`: up to 32 ranks, fewer calls.
  *
  * @module
  */
