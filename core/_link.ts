@@ -32,7 +32,7 @@ export function encodeHead(header: Record<string, unknown>): Uint8Array {
   return enc.encode(JSON.stringify(header));
 }
 
-/** The bytes to write for a frame: one buffer when small, else the prefix and header, then parts. */
+/** The bytes to write for a frame: one buffer when small, else prefix and header, then parts. */
 function frameChunks(head: Uint8Array, parts: Uint8Array[]): Uint8Array[] {
   const length = parts.reduce((n, p) => n + p.byteLength, 0);
   const small = 8 + head.length + length <= COALESCE;
@@ -104,7 +104,7 @@ export class Link {
     const buf = new Uint8Array(READ_BUFFER);
     const view = new DataView(buf.buffer);
     let start = 0, end = 0;
-    /** At least `n` (≤ buf.length) bytes buffered from `start`; false at the end of the stream. */
+    /** At least `n` (≤ buf.length) bytes buffered from `start`; false at the stream's end. */
     const buffer = async (n: number): Promise<boolean> => {
       // drained: start over at the beginning, so that a link with small frames keeps to a page
       if (start === end) start = end = 0;

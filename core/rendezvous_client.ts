@@ -74,7 +74,7 @@ export class RendezvousClient extends Member {
   #parentRank = 0;
   #children = new Map<number, Link>();
   #listener: Deno.TcpListener | null;
-  /** Resolves with the hub's choice once every rank has joined: a tree (this rank's place), or none */
+  /** The hub's choice once every rank has joined: a tree (this rank's place in it), or none */
   #placed = Promise.withResolvers<Placement | null>();
   /** Links whose far end said bye */
   #gone = new WeakSet<Link>();
@@ -223,7 +223,7 @@ export class RendezvousClient extends Member {
     this.#lost(link, this.#parentRank);
   }
 
-  /** A tree link ended: fine when its far end said bye or this rank leaves, else the group fails. */
+  /** A tree link ended: fine when its far end said bye or this rank leaves, else all fail. */
   #lost(link: Link, rank: number): void {
     if (this.#leaving || this.#gone.has(link) || this.error) return;
     this.fail(`Rank ${rank} disconnected from the rendezvous`);

@@ -1,7 +1,7 @@
 /**
  * Collectives over a tree of the ranks, for large groups (the hub chooses it from
- * {@linkcode TREE_MIN_RANKS} ranks, unless a host has more ranks than CPUs). Rank r's parent is ⌊(r − 1) / k⌋ and its children are
- * k·r + 1 … k·r + k, for a fan-out k: a collective goes up the tree, every node sending its parent
+ * {@linkcode TREE_MIN_RANKS} ranks, unless a host has more ranks than CPUs). Rank r's parent is
+ * ⌊(r − 1) / k⌋ and its children are k·r + 1 … k·r + k, for a fan-out k: a collective goes up the tree, every node sending its parent
  * one frame with its whole subtree's contributions; the root completes it (values and blocks in
  * rank order, an allreduce folded in rank order, as the star's Exchange does) and the result comes
  * down, every node forwarding its parent's frame as it is to its children. Rank 0 so reads and
@@ -36,7 +36,7 @@ export const TREE_KINDS: ReadonlySet<CollectiveKind> = new Set([
  */
 export const TREE_MIN_RANKS = 16;
 
-/** Children per node: 2k frames at each node per collective, ⌈log_k n⌉ levels (docs/rendezvous.md). */
+/** Children per node: 2k frames at a node per collective, ⌈log_k n⌉ levels (docs/rendezvous.md). */
 export const TREE_FANOUT = 4;
 
 /** When the collectives go over a tree: from `min` ranks on (0: never), `fanout` children each. */
@@ -45,7 +45,7 @@ export interface TreeOptions {
   fanout: number;
 }
 
-/** Whether a group of `size` ranks uses the tree (never with TLS: only rank 0 has a certificate). */
+/** Whether `size` ranks may use the tree (never with TLS: only rank 0 has a certificate). */
 export function usesTree(size: number, options: { tree?: TreeOptions; tls: boolean }): boolean {
   const t = options.tree ?? { min: TREE_MIN_RANKS, fanout: TREE_FANOUT };
   return !options.tls && t.min > 0 && size >= Math.max(3, t.min) && t.fanout >= 2;
