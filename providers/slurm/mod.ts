@@ -73,7 +73,7 @@ async function sbatch(script: string): Promise<string> {
   return id;
 }
 
-/** A run's Slurm session: its jobs (batch jobs or steps) and, with --one-allocation, the allocation. */
+/** A run's Slurm session: its jobs (batch jobs or steps); with --one-allocation, its allocation. */
 class SlurmSession implements ProviderSession<SlurmHandle> {
   #ctx: Ctx;
   #jobs = new Set<SlurmJob>();
