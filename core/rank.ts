@@ -33,7 +33,7 @@ export interface RankOptions {
   rendezvousHost?: string;
   /** Overrides `spec.rendezvous.bind` (rank 0) */
   rendezvousBind?: string;
-  /** When the collectives go over a tree (default: core/rendezvous_tree.ts's threshold and fan-out) */
+  /** When the collectives go over a tree (default: core/rendezvous_tree.ts's threshold, fan-out) */
   rendezvousTree?: TreeOptions;
   /** TLS for the rendezvous (cli/rank.ts reads it from SCALEBENCH_TLS_DIR with readRankTls) */
   tls?: RankTls;

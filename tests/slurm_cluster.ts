@@ -21,7 +21,7 @@ export interface SlurmCluster {
 /** Node states in which a node takes jobs (sinfo's compact state, without its suffix flags). */
 const USABLE = new Set(["idle", "mix", "mixed", "alloc", "allocated", "completing", "comp"]);
 
-/** Parse `sinfo -h -N -o '%N|%c|%t|%P'` (one line per node and partition) for the default partition. */
+/** The default partition's shape in `sinfo -h -N -o '%N|%c|%t|%P'` (a line per node, partition). */
 export function parseCluster(text: string): SlurmCluster | null {
   const rows = text.trim().split("\n").map((l) => l.trim().split("|")).filter((r) =>
     r.length === 4

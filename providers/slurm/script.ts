@@ -133,7 +133,7 @@ export function batchScript(
   return lines.join("\n");
 }
 
-/** How large the one allocation of a sweep is: the most nodes, and the most CPUs per node, of any point. */
+/** The size of a sweep's one allocation: the most nodes, and CPUs per node, of its points. */
 export function allocationSize(points: ScalePoint[]): { nodes: number; cpusPerNode: number } {
   return {
     nodes: Math.max(1, ...points.map((p) => p.nodes)),
