@@ -97,11 +97,16 @@ function repetition(r: Ranks, rank: number, o: { argv: string[]; env?: Record<st
   return rep;
 }
 
-/** Python processes started from this test process, by their command line. */
-function daskProcesses(): number[] {
+/**
+ * The Dask processes of the ranks `r` started, by their command line (scheduler file and worker
+ * directories are in `r.dir`): `deno test --parallel` runs other test files in this same process,
+ * and their clusters are none of this test's business.
+ */
+function daskProcesses(r: Ranks): number[] {
   return processTree(Deno.pid).slice(1).filter((pid) => {
     try {
-      return Deno.readTextFileSync(`/proc/${pid}/cmdline`).includes("scalebench.cluster");
+      const cmdline = Deno.readTextFileSync(`/proc/${pid}/cmdline`);
+      return cmdline.includes("scalebench.cluster") && cmdline.includes(r.dir);
     } catch {
       return false;
     }
@@ -114,7 +119,7 @@ Deno.test(needs([dask], {
   async fn() {
     const r = await startRanks({ ranks: 2, threads: 1 });
     try {
-      assert.equal(daskProcesses().length, 3); // a scheduler, two workers
+      assert.equal(daskProcesses(r).length, 3); // a scheduler, two workers
       const runs = await Promise.all(
         r.ctxs.map((_, rank) =>
           r.sessions[rank].run(repetition(r, rank, {
@@ -142,7 +147,7 @@ Deno.test(needs([dask], {
     } finally {
       await Promise.all(r.sessions.map((s) => s.close()));
     }
-    assert.deepEqual(daskProcesses(), []);
+    assert.deepEqual(daskProcesses(r), []);
     await Deno.remove(r.dir, { recursive: true });
   },
 }));
@@ -185,7 +190,7 @@ with client() as c:
 `,
     );
     try {
-      const before = daskProcesses();
+      const before = daskProcesses(r);
       // each rank's outcome: its error (handled at once, whichever rank learns it first)
       const runs = r.ctxs.map((_, rank) =>
         r.sessions[rank].run(repetition(r, rank, { argv: ["python3", client] })).then(
@@ -205,7 +210,7 @@ with client() as c:
     } finally {
       await Promise.all(r.sessions.map((s) => s.close()));
     }
-    assert.deepEqual(daskProcesses(), []);
+    assert.deepEqual(daskProcesses(r), []);
     await Deno.remove(r.dir, { recursive: true });
   },
 }));
