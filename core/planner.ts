@@ -10,6 +10,7 @@ import { repetitionsDone, taskDone } from "./exec_sweep.ts";
 import type {
   Batch,
   Layout,
+  Manifest,
   Mode,
   Order,
   ParamValues,
@@ -164,6 +165,11 @@ export function planSweep(def: WorkloadDefinition, options: PlanOptions): Plan {
     );
   }
   const coresPerNode = options.coresPerNode ?? Math.max(...options.cores);
+  if (!Number.isInteger(coresPerNode) || coresPerNode < 1) {
+    throw new ValidationError(
+      `Cores per node (--cores-per-node) must be a whole number ≥ 1 (got ${quote(coresPerNode)})`,
+    );
+  }
   const points: PlannedPoint[] = options.cores.map((cores, index) => {
     const sp = scalePoint(cores, { layout: options.layout, coresPerNode });
     const params = mode === "weak"
@@ -191,6 +197,21 @@ export function planSweep(def: WorkloadDefinition, options: PlanOptions): Plan {
       order: options.order,
       seed: options.seed,
     }),
+  };
+}
+
+/** The plan as a run's manifest records it (`manifest.plan`); `seed` and `timeout` are the run's. */
+export function planRecord(plan: Plan, run: { seed: number; timeout: number }): Manifest["plan"] {
+  return {
+    cores: plan.points.map((p) => p.cores),
+    layout: plan.layout,
+    cores_per_node: plan.cores_per_node,
+    reps: plan.reps,
+    warmup: plan.warmup,
+    order: plan.order,
+    seed: run.seed,
+    timeout: run.timeout,
+    points: plan.points,
   };
 }
 

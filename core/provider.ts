@@ -103,6 +103,14 @@ export interface Provider<S extends SettingDecls = any> {
   readonly name: string;
   readonly summary: string;
   readonly settings: S;
+  /**
+   * Optional: the node size to plan with when the run gives none (`--cores-per-node` unset), from
+   * the provider's settings — e.g. the ssh provider's host slots. Return null (or leave it out)
+   * for the planner's default, the largest core count on one node. Called for new runs before
+   * planning, dry runs too (read files, contact nothing); the value is recorded in the run's
+   * configuration, so `--resume` plans with it. Throw a ValidationError for a settings mistake.
+   */
+  defaultCoresPerNode?(settings: SettingsOf<S>): number | null | Promise<number | null>;
   // deno-lint-ignore no-explicit-any
   open(ctx: ProviderContext<SettingsOf<S>>): Promise<ProviderSession<any>>;
 }

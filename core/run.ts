@@ -11,7 +11,7 @@ import { completeConfig } from "./config.ts";
 import { configFromManifest, resumeConfig } from "./config_resume.ts";
 import { captureEnvironment, sha256File } from "./environment.ts";
 import { errorMessage, quote, ValidationError } from "./errors.ts";
-import { planSweep, remainingBatches } from "./planner.ts";
+import { planRecord, planSweep, remainingBatches } from "./planner.ts";
 import type { Provider, ProviderContext, ProviderSession } from "./provider.ts";
 import { observationKey, readRun, RunStore } from "./results.ts";
 import { redactSettings } from "./settings.ts";
@@ -160,6 +160,9 @@ async function prepare(options: RunOptions): Promise<Prepared> {
       { ...givenConfig(options), workload, provider: providerRef },
       options.provider.settings,
     );
+    // no --cores-per-node: the provider's node size if it has one (the ssh hosts' slots)
+    config.coresPerNode ??= await options.provider.defaultCoresPerNode?.(config.providerSettings) ??
+      null;
     return { config, store: null, done: new Set() };
   }
   const { store, observations } = await RunStore.open(options.resume);
@@ -346,17 +349,7 @@ function newManifest(
     },
     mode: plan.mode,
     provider: { name: options.provider.name, settings, jobs: [] },
-    plan: {
-      cores: plan.points.map((p) => p.cores),
-      layout: plan.layout,
-      cores_per_node: plan.cores_per_node,
-      reps: plan.reps,
-      warmup: plan.warmup,
-      order: plan.order,
-      seed: config.seed,
-      timeout: config.timeout,
-      points: plan.points,
-    },
+    plan: planRecord(plan, config),
     environment: captureEnvironment(),
     started_at: new Date().toISOString(),
     ended_at: null,

@@ -26,6 +26,7 @@ import {
 import { type Measured, measureInProcess, type MeasureOptions } from "../core/expect_measure.ts";
 import { scopeOf } from "../core/expect_run.ts";
 import { captureEnvironment } from "../core/environment.ts";
+import { planRecord } from "../core/planner.ts";
 import { quote } from "../core/errors.ts";
 import type { EnvironmentInfo } from "../core/types.ts";
 import type { WorkloadExport, WorkloadLoader } from "../core/workload.ts";
@@ -219,17 +220,7 @@ export async function measure(
     params: plan.params,
     provider: { name: "in-process", settings: {} },
     environment,
-    plan: {
-      cores: plan.points.map((p) => p.cores),
-      layout: plan.layout,
-      cores_per_node: plan.cores_per_node,
-      reps: plan.reps,
-      warmup: plan.warmup,
-      order: plan.order,
-      seed: options.seed ?? 1,
-      timeout: 0,
-      points: plan.points,
-    },
+    plan: planRecord(plan, { seed: options.seed ?? 1, timeout: 0 }),
     startedAt: null,
     endedAt: null,
     status: failed.length ? "failed" : "complete",

@@ -150,7 +150,7 @@ Deno.test("mistakes in the hosts: one line, exit 2, nothing started", async () =
       "The point of 4 cores needs 4 nodes of 1 (--cores-per-node) but --hosts lists 2 hosts",
     ],
     [
-      ["--hosts", "a:2,b:2", "-c", "4", "--layout", "ranks"],
+      ["--hosts", "a:2,b:2", "-c", "4", "--layout", "ranks", "--cores-per-node", "4"],
       "The point of 4 cores puts 4 cores on host 'a', which has 2 slots in --hosts; give --cores-per-node 2 (or more hosts)",
     ],
     [

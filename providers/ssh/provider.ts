@@ -99,6 +99,15 @@ export default function sshProvider(api: ProviderApi): Provider<typeof SSH_SETTI
     name: "ssh",
     summary: "Ranks on a list of hosts, started with the system ssh client",
     settings: api.defineSettings(SSH_SETTINGS),
+    /**
+     * Without --cores-per-node, a node is the smallest slot count the hosts give (`name:N`,
+     * `slots=N`; hosts without one do not count), so points spread over the hosts without any
+     * host getting more than its slots; null (no slots given): the planner's default, one node.
+     */
+    async defaultCoresPerNode(settings: SshSettings) {
+      const slots = (await readHosts(api, settings)).hosts.flatMap((h) => h.slots ?? []);
+      return slots.length ? Math.min(...slots) : null;
+    },
     async open(ctx: Ctx) {
       const { hosts, source } = await readHosts(api, ctx.settings);
       const plan = ctx.plan;
