@@ -26,7 +26,8 @@ const bool: Check = (v) => typeof v === "boolean";
 const orNull = (c: Check): Check => (v) => v === null || c(v);
 const nums: Check = (v) => Array.isArray(v) && v.every(num);
 
-const TASK_FIELDS: Record<keyof TaskRecord, Check> = {
+/** What a task record and an observation both hold. */
+const MEASURED = {
   op: str,
   rep: int,
   warmup: bool,
@@ -37,6 +38,10 @@ const TASK_FIELDS: Record<keyof TaskRecord, Check> = {
   unit: orNull(str),
   rate: orNull(num),
   peak_rss_bytes: orNull(num),
+};
+
+const TASK_FIELDS: Record<keyof TaskRecord, Check> = {
+  ...MEASURED,
   rank_peak_rss_bytes: nums,
   t_start: orNull(num),
   t_end: orNull(num),
@@ -44,21 +49,12 @@ const TASK_FIELDS: Record<keyof TaskRecord, Check> = {
 
 const OBSERVATION_FIELDS: Record<string, Check> = {
   workload: str,
-  op: str,
   mode: (v) => v === "strong" || v === "weak",
   cores: int,
   nodes: int,
   ranks: int,
   threads: int,
-  rep: int,
-  warmup: bool,
-  seconds: orNull(num),
-  rank_seconds: nums,
-  ok: bool,
-  error: orNull(str),
-  unit: orNull(str),
-  rate: orNull(num),
-  peak_rss_bytes: orNull(num),
+  ...MEASURED,
   size: num,
 };
 const OPTIONAL_FIELDS: Record<string, Check> = {
