@@ -11,6 +11,7 @@
  */
 import type { ProgramRun } from "./engine.ts";
 import type { TaskRecord } from "./observation.ts";
+import { jsonLines } from "./results.ts";
 
 /** One record line. */
 export interface ExecRecord {
@@ -58,18 +59,9 @@ function describe(value: unknown): string | null {
 /** Parse a records file's text; blank lines are skipped, the first bad line makes `error`. */
 export function parseRecords(text: string): ParsedRecords {
   const records: ExecRecord[] = [];
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
-    if (!line) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      return { records, error: `records line ${i + 1} is not JSON: ${line.slice(0, 120)}` };
-    }
-    const bad = describe(value);
-    if (bad) return { records, error: `records line ${i + 1} ${bad}: ${line.slice(0, 120)}` };
+  for (const { n, line, value } of jsonLines(text)) {
+    const bad = value === undefined ? "is not JSON" : describe(value);
+    if (bad) return { records, error: `records line ${n} ${bad}: ${line.slice(0, 120)}` };
     const r = value as ExecRecord;
     records.push({
       op: r.op.trim(),

@@ -149,6 +149,31 @@ async function terminateLastLine(path: string): Promise<void> {
   }
 }
 
+/** One non-blank line of JSON Lines text: its number (from 1), text and value (undefined: not JSON). */
+export interface JsonLine {
+  n: number;
+  line: string;
+  /** Whether it is the text's last line (no newline after it: possibly torn) */
+  last: boolean;
+  value: unknown;
+}
+
+/** The non-blank lines of JSON Lines text, each parsed. */
+export function* jsonLines(text: string): Generator<JsonLine> {
+  const lines = text.split("\n");
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (!line) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      value = undefined;
+    }
+    yield { n: i + 1, line, last: i === lines.length - 1, value };
+  }
+}
+
 /**
  * Parse JSON Lines. A torn last line (no newline, bad JSON) is skipped with a warning, as is a bad
  * line; with `validate`, so is a record it rejects (it throws saying what is wrong).
@@ -158,30 +183,20 @@ export function parseJsonl<T>(
   options: { file: string; onWarning?: (msg: string) => void; validate?: (v: unknown) => T },
 ): T[] {
   const out: T[] = [];
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
-    if (!line) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      const last = i === lines.length - 1;
+  const file = quote(options.file, 200);
+  for (const { n, last, value } of jsonLines(text)) {
+    if (value === undefined) {
       options.onWarning?.(
         last
-          ? `Ignoring a torn last line in ${
-            quote(options.file, 200)
-          } (the run was interrupted while writing)`
-          : `Ignoring malformed line ${i + 1} in ${quote(options.file, 200)}`,
+          ? `Ignoring a torn last line in ${file} (the run was interrupted while writing)`
+          : `Ignoring malformed line ${n} in ${file}`,
       );
       continue;
     }
     try {
       out.push(options.validate ? options.validate(value) : value as T);
     } catch (err) {
-      options.onWarning?.(
-        `Ignoring line ${i + 1} in ${quote(options.file, 200)}: ${errorMessage(err)}`,
-      );
+      options.onWarning?.(`Ignoring line ${n} in ${file}: ${errorMessage(err)}`);
     }
   }
   return out;
