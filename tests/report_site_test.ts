@@ -72,7 +72,10 @@ Deno.test("writeReport() of a results directory builds a site and re-renders onl
   // every point of a2 is > 10 % slower than a1's with the --baseline test; kube's track has one run
   const rows = history.match(/<tr><td><a href="run-a2.html">arrays on slurm<\/a><\/td><td>[a-z]/g);
   assert.equal(rows?.length, 6);
-  assert.equal(history.match(/Slower than 1\.1× with 95\.24 % confidence: ratio 1\.3,/g)?.length, 6);
+  assert.equal(
+    history.match(/Slower than 1\.1× with 95\.24 % confidence: ratio 1\.3,/g)?.length,
+    6,
+  );
   assert.ok(
     history.includes(`aria-label="create random array: median time per scale point, slurm · weak`),
   );
