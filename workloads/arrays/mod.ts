@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { int } from "../../core/params.ts";
+import { ARRAY_SWEEP, type ArrayParams } from "./params.ts";
 import { defineWorkload, partition, type RankContext } from "../../core/workload.ts";
 import { type Block, KERNELS } from "./kernels.ts";
 import { sumTranspose, transposeBuffers, type TransposeState } from "./sum_transpose.ts";
@@ -21,18 +21,7 @@ import { mergeAll, type Moments, stdOf } from "./moments.ts";
 import { genRow, sampleIndices, VALUE_RANGE } from "./random.ts";
 import { checkElementwise, checkStd, checkStdAxis, checkTranspose } from "./checks.ts";
 
-const params = {
-  size: int({
-    default: 5000,
-    min: 315,
-    max: 1_000_000,
-    unit: "elements",
-    help: "Side N of the N × N array (dask-bench's PROBLEM_SIZE_ARRAY; weak: size · √cores)",
-  }),
-};
-
-/** Parameters of `arrays`. */
-export type ArrayParams = { size: number };
+export type { ArrayParams };
 
 /** What every rank keeps between operations. */
 export interface ArrayState extends TransposeState {
@@ -92,11 +81,7 @@ const MB = { unit: "MB", amount: mb };
 export default defineWorkload({
   name: "arrays",
   summary: "dask-bench's array operations on an N × N random integer array, distributed by rows",
-  params,
-  mode: "weak",
-  weak: (p, point) => ({ size: Math.floor(p.size * Math.sqrt(point.cores)) }),
-  size: (p) => p.size * p.size,
-  sizeUnit: "elements",
+  ...ARRAY_SWEEP,
   kernels: KERNELS,
   async prepare(ctx): Promise<ArrayState> {
     const N = ctx.params.size;

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { int } from "../../core/params.ts";
+import { ARRAY_SWEEP } from "../arrays/params.ts";
 import { defineWorkload } from "../../core/workload.ts";
 
 /** The operations, in the order the client runs them (those of `arrays`). */
@@ -27,19 +27,7 @@ export const DASK_ARRAY_OPS = [
 export default defineWorkload({
   name: "dask-arrays",
   summary: "dask-bench's array operations with Dask on a Dask cluster per point, checked",
-  params: {
-    size: int({
-      default: 5000,
-      min: 315,
-      max: 1_000_000,
-      unit: "elements",
-      help: "Side N of the N × N array (dask-bench's PROBLEM_SIZE_ARRAY; weak: size · √cores)",
-    }),
-  },
-  mode: "weak",
-  weak: (p, point) => ({ size: Math.floor(p.size * Math.sqrt(point.cores)) }),
-  size: (p) => p.size * p.size,
-  sizeUnit: "elements",
+  ...ARRAY_SWEEP,
   // `python3` runs as --python, the interpreter of the scheduler and workers (core/engine_dask.ts)
   command: ["python3", "-m", "scalebench.dask_arrays"],
   engine: "dask",

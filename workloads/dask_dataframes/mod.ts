@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { int } from "../../core/params.ts";
+import { FRAME_SWEEP } from "../dataframes/params.ts";
 import { defineWorkload } from "../../core/workload.ts";
 
 /** The operations, in the order the client runs them (those of `dataframes`). */
@@ -29,19 +29,7 @@ export const DASK_DATAFRAME_OPS = [
 export default defineWorkload({
   name: "dask-dataframes",
   summary: "dask-bench's dataframe operations with Dask on a Dask cluster per point, checked",
-  params: {
-    rows: int({
-      default: 3000,
-      min: 43,
-      max: 100_000_000,
-      unit: "rows",
-      help: "Rows of the frame (dask-bench's PROBLEM_SIZE_DATAFRAMES; weak: rows · cores)",
-    }),
-  },
-  mode: "weak",
-  weak: (p, point) => ({ rows: p.rows * point.cores }),
-  size: (p) => p.rows,
-  sizeUnit: "rows",
+  ...FRAME_SWEEP,
   // `python3` runs as --python, the interpreter of the scheduler and workers (core/engine_dask.ts)
   command: ["python3", "-m", "scalebench.dask_dataframes"],
   engine: "dask",

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { int } from "../../core/params.ts";
+import { FRAME_SWEEP, type FrameParams } from "./params.ts";
 import { ValidationError } from "../../core/errors.ts";
 import { defineWorkload, partition, type RankContext } from "../../core/workload.ts";
 import { mergeAll, type Moments, stdOf } from "../arrays/moments.ts";
@@ -35,8 +35,7 @@ import {
 } from "./kernels.ts";
 import * as checks from "./checks.ts";
 
-/** Parameters of `dataframes`. */
-export type FrameParams = { rows: number };
+export type { FrameParams };
 
 /** What every rank keeps between operations. */
 export interface FrameState {
@@ -189,19 +188,7 @@ const MB = { unit: "MB", amount: (p: FrameParams) => (p.rows * COLUMNS * 8) / 1e
 export default defineWorkload({
   name: "dataframes",
   summary: "dask-bench's dataframe operations on 6 random integer columns, distributed by rows",
-  params: {
-    rows: int({
-      default: 3000,
-      min: 43,
-      max: 100_000_000,
-      unit: "rows",
-      help: "Rows of the frame (dask-bench's PROBLEM_SIZE_DATAFRAMES; weak: rows · cores)",
-    }),
-  },
-  mode: "weak",
-  weak: (p, point) => ({ rows: p.rows * point.cores }),
-  size: (p) => p.rows,
-  sizeUnit: "rows",
+  ...FRAME_SWEEP,
   kernels: KERNELS,
   async prepare(ctx): Promise<FrameState> {
     const total = ctx.params.rows;
