@@ -14,7 +14,6 @@ Run by the `dask-arrays` workload as ``python -m scalebench.dask_arrays`` on ran
 import math
 import os
 import sys
-import warnings
 from fractions import Fraction
 
 import dask
@@ -22,7 +21,8 @@ import dask.array as da
 import numpy as np
 from distributed import wait
 
-from scalebench import client, observe, param
+from scalebench import param
+from scalebench._suite import main, run_operations
 
 HIGH = 100_000
 
@@ -41,17 +41,6 @@ def exact_moments(x):
     parts = x.map_blocks(block_sums, dtype=object, chunks=(1, 1, 2), new_axis=2)
     got = parts.compute().reshape(-1, 2)
     return sum(int(s) for s in got[:, 0]), sum(int(s) for s in got[:, 1])
-
-
-class Unrecorded:
-    """Stands for an observation when an operation runs only because others need its result."""
-
-    def stop(self):
-        pass
-
-    def check(self, ok, message=""):
-        if not ok:
-            raise AssertionError(message)
 
 
 def rel_err(a, b):
@@ -139,29 +128,8 @@ def run(ops):
         ("elementwise computation", "MB", mb, elementwise),
         ("sum the transpose", "MB", mb, transpose),
     ]
-    failed = 0
-    for name, unit, amount, fn in table:
-        if ops and name not in ops:
-            if name == "create random 2D-array":
-                fn(Unrecorded())  # the others need the array
-            continue
-        try:
-            with observe(name, unit=unit, amount=amount) as o:
-                fn(o)
-        except Exception as err:  # recorded as a failed observation; the next ones still run
-            failed += 1
-            print(f"{name}: {type(err).__name__}: {err}", file=sys.stderr)
-            if name == "create random 2D-array":
-                return 1
-    return 1 if failed else 0
-
-
-def main():
-    warnings.filterwarnings("ignore")
-    ops = [o for o in os.environ.get("SCALEBENCH_OPS", "").split("\n") if o]
-    with client():
-        return run(ops)
+    return run_operations(table, ops)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(run))

@@ -15,7 +15,6 @@ Run by the `dask-dataframes` workload as ``python -m scalebench.dask_dataframes`
 import math
 import os
 import sys
-import warnings
 from fractions import Fraction
 
 import dask.array as da
@@ -23,7 +22,8 @@ import dask.dataframe as dd
 import numpy as np
 from distributed import wait
 
-from scalebench import client, observe, param
+from scalebench import param
+from scalebench._suite import main, run_operations
 
 HIGH = 100_000
 COLS = [f"col_{i}" for i in range(6)]
@@ -55,17 +55,6 @@ def sorted_rows(a):
 
 def close(a, b, tol=1e-9):
     return np.allclose(a, b, rtol=tol, atol=0)
-
-
-class Unrecorded:
-    """Stands for an observation when an operation runs only because others need its result."""
-
-    def stop(self):
-        pass
-
-    def check(self, ok, message=""):
-        if not ok:
-            raise AssertionError(message)
 
 
 def run(ops):
@@ -151,40 +140,18 @@ def run(ops):
         o.check(same, "the sorted frame's rows are not the frame's rows")
 
     table = [
-        ("create random dataframe", create),
-        ("block-wise operation", blockwise),
-        ("random access", access),
-        ("reduction operation (std)", std),
-        ("series reduction operation (std)", series_std),
-        ("group-by operation", groupby),
-        ("group-by operation (2 columns)", groupby2),
-        ("group-by apply operation", groupby_apply),
-        ("order data", order),
+        ("create random dataframe", "MB", mb, create),
+        ("block-wise operation", "MB", mb, blockwise),
+        ("random access", "bytes", 8, access),
+        ("reduction operation (std)", "MB", mb, std),
+        ("series reduction operation (std)", "MB", mb, series_std),
+        ("group-by operation", "MB", mb, groupby),
+        ("group-by operation (2 columns)", "MB", mb, groupby2),
+        ("group-by apply operation", "MB", mb, groupby_apply),
+        ("order data", "MB", mb, order),
     ]
-    failed = 0
-    for name, fn in table:
-        unit, amount = ("bytes", 8) if name == "random access" else ("MB", mb)
-        if ops and name not in ops:
-            if name == "create random dataframe":
-                fn(Unrecorded())  # the others need the frame
-            continue
-        try:
-            with observe(name, unit=unit, amount=amount) as o:
-                fn(o)
-        except Exception as err:  # recorded as a failed observation; the next ones still run
-            failed += 1
-            print(f"{name}: {type(err).__name__}: {err}", file=sys.stderr)
-            if name == "create random dataframe":
-                return 1
-    return 1 if failed else 0
-
-
-def main():
-    warnings.filterwarnings("ignore")
-    ops = [o for o in os.environ.get("SCALEBENCH_OPS", "").split("\n") if o]
-    with client():
-        return run(ops)
+    return run_operations(table, ops)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(run))
