@@ -233,19 +233,22 @@ export function addReceived(
   }
 }
 
+/** Where addColumns8 / addColumnsTail add the received columns: out's rows from i on. */
+interface AddColumns {
+  out: Int32Array;
+  u8: Uint8Array;
+  u16: Uint16Array;
+  w: number;
+  rows: number;
+  cols: number;
+  col0: number;
+  i: number;
+}
+
 /** Rows i .. i + 7 of out at columns col0 .. col0 + rows: 8 values (and their bit byte) a row. */
 function addColumns8(
   x: Int32Array,
-  o: {
-    out: Int32Array;
-    u8: Uint8Array;
-    u16: Uint16Array;
-    w: number;
-    rows: number;
-    cols: number;
-    col0: number;
-    i: number;
-  },
+  o: AddColumns,
 ): void {
   const { out, u8, u16, w, rows, cols, i } = o;
   const rb = rowBytes(w), hi = 2 * w + (i >> 3);
@@ -267,16 +270,7 @@ function addColumns8(
 /** The last rows (fewer than 8) of out at columns col0 .. col0 + rows. */
 function addColumnsTail(
   x: Int32Array,
-  o: {
-    out: Int32Array;
-    u8: Uint8Array;
-    u16: Uint16Array;
-    w: number;
-    rows: number;
-    cols: number;
-    col0: number;
-    i: number;
-  },
+  o: AddColumns,
 ): void {
   const { out, u8, u16, w, rows, cols, col0 } = o;
   const rb = rowBytes(w);
