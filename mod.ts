@@ -1,8 +1,9 @@
 /**
- * scalebench measures how programs scale: it runs a workload at several scale points (cores,
- * ranks, threads, nodes) through a provider (local processes, Slurm, Kubernetes), records every
- * observation with memory and CPU monitoring, checks each answer like a test, and renders static
- * reports with timing tables, speedup and efficiency plots and scaling-law fits.
+ * scalebench measures how programs scale: it runs a workload — TypeScript, or any program — at
+ * several scale points (cores, ranks, threads, nodes) through a provider (local processes, Slurm,
+ * Kubernetes, hosts over ssh, a plugin), records every observation with memory and CPU monitoring,
+ * checks each answer like a test, and renders static reports with timing tables, speedup and
+ * efficiency plots and scaling-law fits.
  *
  * @example Run a strong-scaling sweep of the built-in `amdahl` workload on this machine
  * ```ts

@@ -28,7 +28,7 @@ export function program(plugin?: Plugin): Command {
   const cmd = new Command()
     .name("scalebench")
     .description(
-      "Measure how programs scale: strong and weak scaling sweeps on this machine, Slurm or Kubernetes",
+      "Measure how programs scale: strong and weak scaling sweeps on this machine, Slurm, Kubernetes, hosts over ssh or a provider plugin",
     )
     .version(VERSION, "-V, --version")
     .addCommand(demoCommand())

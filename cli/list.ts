@@ -67,6 +67,11 @@ function providers(json: boolean): string {
       lines.push(`  ${"".padEnd(12)}   ${s.flag.padEnd(28)} ${s.help} [env: ${s.env.join(", ")}]`);
     }
   }
+  lines.push(
+    `  ${
+      "plugins".padEnd(12)
+    } -p ./my_provider.ts, a URL or npm:package (README: Provider plugins)`,
+  );
   return lines.join("\n");
 }
 

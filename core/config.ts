@@ -83,7 +83,7 @@ export const RUN_SETTINGS: RunSettingDecls = defineSettings({
     type: "string",
     default: "local",
     help:
-      "Where ranks run: local, slurm, kubernetes, or a plugin (./file.ts, URL, npm: specifier) (dask-bench: KUBE)",
+      "Where ranks run: local, slurm, kubernetes, ssh, or a plugin (./file.ts, a URL or an npm: specifier) (dask-bench: KUBE)",
   },
   mode: {
     flag: "-m, --mode <mode>",
@@ -400,7 +400,7 @@ export function resolveConfig(src: ConfigSources, options: ResolveOptions): Reso
     throw new ValidationError(
       `Unknown provider ${quote(values.provider)} (${where}; known: ${
         Object.keys(options.providerSettings).join(", ")
-      })`,
+      }; or a plugin: ./file.ts, a URL or an npm: specifier)`,
     );
   }
   const provider = resolveSettings(decls, src);

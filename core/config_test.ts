@@ -130,7 +130,7 @@ Deno.test("resolveConfig() warns about unknown .env keys and names a bad value's
   assertThrows(
     () => resolveConfig(src({ flags: { provider: "nope" } }), opts),
     ValidationError,
-    "Unknown provider 'nope' (--provider; known: local, slurm, kubernetes)",
+    "Unknown provider 'nope' (--provider; known: local, slurm, kubernetes; or a plugin: ./file.ts, a URL or an npm: specifier)",
   );
   assertThrows(
     () => resolveConfig(src({ flags: { name: "a b" } }), opts),

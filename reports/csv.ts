@@ -63,7 +63,10 @@ export const CSV_DESCRIPTIONS: Record<(typeof CSV_COLUMNS)[number], [string, str
   run: ["string", "Run id (the run directory's name)"],
   source: ["string", "Where the data came from: scalebench, dask-bench or hyperfine"],
   mode: ["string", "Scaling mode: strong (fixed problem) or weak (problem grows with the cores)"],
-  provider: ["string", "Provider that ran the ranks: local, slurm, kubernetes, …"],
+  provider: [
+    "string",
+    "Provider that ran the ranks: local, slurm, kubernetes, ssh, or a plugin's name",
+  ],
   cores: ["integer", "Cores of the scale point (ranks × threads)"],
   nodes: ["integer", "Nodes of the scale point"],
   ranks: ["integer", "Processes (ranks) of the scale point"],
