@@ -8,7 +8,7 @@
 #   local_slurm.sh stop                            stop the daemons this script started
 #   local_slurm.sh status                          exit 0 when every node is up
 #
-# scalebench's copy of shared/recipes/local-slurm.sh: .ci/run starts it, tests/slurm_*_test.ts use it.
+# .ci/run starts it; tests/slurm_*_test.ts use it.
 #
 # Node names resolve to 127.0.0.1 through /etc/hosts, so rank 0 on "node1" is reachable.
 set -euo pipefail

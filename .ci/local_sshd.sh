@@ -13,7 +13,7 @@
 #
 # Use it: ssh -F /var/lib/local-sshd/ssh_config host2 hostname
 #         scalebench run amdahl -p ssh --hosts host1,host2 --ssh-config /var/lib/local-sshd/ssh_config
-# .ci/run starts it; tests/ssh_*_test.ts use it (tests/ssh_hosts.ts).
+# .ci/run starts it; tests/ssh_*_test.ts use it (tests/ssh_sshd.ts).
 set -euo pipefail
 cmd=${1:-start}; hosts=${2:-3}
 state=/var/lib/local-sshd

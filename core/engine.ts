@@ -1,5 +1,6 @@
 /**
- * Engines: how a command workload's program is launched over a batch's ranks (ENGINES.md).
+ * Engines: how a command workload's program is launched over a batch's ranks (docs/architecture.md,
+ * "Engines").
  *
  * The provider starts one scalebench rank process per rank, as for every workload; the rank
  * runtime of command workloads (core/exec_rank.ts) then, for every repetition, waits at a
