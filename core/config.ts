@@ -153,7 +153,8 @@ export const RUN_SETTINGS: RunSettingDecls = defineSettings({
     env: ["SCALEBENCH_OPS"],
     type: "list",
     default: null,
-    help: "Only these operations (comma-separated)",
+    help:
+      "Only this operation (repeatable; names may hold spaces; comma-separated in SCALEBENCH_OPS)",
   },
   exec: {
     flag: "--exec <command>",
