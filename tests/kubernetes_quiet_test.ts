@@ -6,6 +6,19 @@ import { clusterTest, sweep, testWorkload } from "./k8s/harness.ts";
 
 const SLEEPY = testWorkload("sleepy");
 
+/**
+ * Stall the log streams of both ranks: at rank 0's "ready" the provider may not have opened rank
+ * 1's stream yet (a loaded machine), so stall each stream as it appears, until there are two.
+ */
+async function stallBothLogStreams(c: { api: { stallLogStreams(): number } }): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < 200 && n < 2; i++) {
+    n += c.api.stallLogStreams();
+    if (n < 2) await new Promise((r) => setTimeout(r, 20));
+  }
+  return n;
+}
+
 clusterTest(
   "kubernetes: a 2-rank point quiet for 45 s ends with its pods (watches ended by the server resume)",
   {},
@@ -34,7 +47,7 @@ clusterTest(
   "kubernetes: a log stream that goes silent is read again: a quiet rank's last word is kept",
   {},
   async (c) => {
-    let stalled = 0;
+    let stalled: Promise<number> = Promise.resolve(0);
     const r = await sweep(c, {
       workload: SLEEPY,
       params: { seconds: 4, late_crash: 1 },
@@ -42,10 +55,10 @@ clusterTest(
       monitorInterval: 0,
       tuning: { logIdleMs: 1500 },
       onEvent: (e) => {
-        if (e.type === "ready") stalled += c.api.stallLogStreams();
+        if (e.type === "ready") stalled = stallBothLogStreams(c);
       },
     });
-    assert.deepEqual(stalled, 2);
+    assert.deepEqual(await stalled, 2);
     assert.deepEqual([r.status, r.observations, r.failed], ["failed", 1, 1]);
     const log = r.logs["p01-c0002.rank1.log"] ?? "";
     assert.ok(log.includes("rank 1 dies after 4 s of silence"), log);
@@ -61,7 +74,7 @@ clusterTest(
   "kubernetes: rank 0's records arrive through a log stream that went silent (--monitor-interval 0)",
   {},
   async (c) => {
-    let stalled = 0;
+    let stalled: Promise<number> = Promise.resolve(0);
     const r = await sweep(c, {
       workload: SLEEPY,
       params: { seconds: 1.5 },
@@ -70,10 +83,10 @@ clusterTest(
       monitorInterval: 0,
       tuning: { logIdleMs: 1000 },
       onEvent: (e) => {
-        if (e.type === "ready") stalled += c.api.stallLogStreams();
+        if (e.type === "ready") stalled = stallBothLogStreams(c);
       },
     });
-    assert.deepEqual(stalled, 2);
+    assert.deepEqual(await stalled, 2);
     assert.deepEqual([r.status, r.observations, r.failed], ["complete", 4, 0]);
     assert.deepEqual(r.run.observations.map((o) => o.rep), [0, 1, 2, 3]);
     assert.ok(c.api.stats.logs >= 4, "the stalled streams were read again");
