@@ -1,11 +1,17 @@
 /**
- * sin and cos of one argument with one shared range reduction (Cody–Waite, fdlibm's constants)
- * and FreeBSD's minimax kernels on [−π/4, π/4]: accurate to about 1 ulp for |x| < 8·10⁵ and
- * several times faster than `Math.sin` + `Math.cos` on such arguments. Larger or non-finite
- * arguments fall back to `Math.sin`/`Math.cos`.
+ * sin and cos with one shared range reduction (Cody–Waite, fdlibm's constants) and FreeBSD's
+ * minimax kernels on [−π/4, π/4], for |x| < 8·10⁵; larger or non-finite arguments fall back to
+ * `Math.sin`/`Math.cos`.
+ *
+ * Arrays go through a WebAssembly kernel (sincos.wat, two f64 lanes at a time) in chunks of
+ * {@linkcode CHUNK} elements copied into and out of its memory; it always takes fdlibm's second
+ * reduction step, and a chunk holding an argument it cannot handle (out of range, not finite, or
+ * needing the third step) is redone with the scalar {@linkcode sincos}. Both agree with
+ * `Math.sin`/`Math.cos` to 1 ulp (sincos_test.ts).
  *
  * @module
  */
+import { SINCOS_WASM_BASE64 } from "./_sincos_wasm.ts";
 
 const INV_PIO2 = 6.36619772367581382433e-1;
 const PIO2_1 = 1.57079632673412561417e+00; // first 33 bits of π/2
@@ -81,56 +87,85 @@ export function sincos(x: number, out: Float64Array): void {
   kernels({ y0, y1: (r - y0) - w, q: n & 3 }, out);
 }
 
+/** Elements per call of the WebAssembly kernels (the size of their buffers). */
+export const CHUNK = 4096;
+
+interface Vector {
+  sin2cos2(len: number): number;
+  sincos(len: number): number;
+  i32: Int32Array;
+  f64: Float64Array;
+  out1: Float64Array;
+  out2: Float64Array;
+}
+
+let instance: Vector | null = null;
+
+/** This thread's instance of sincos.wat, and views on its buffers (layout: see sincos.wat). */
+function vector(): Vector {
+  if (instance) return instance;
+  const bytes = Uint8Array.from(atob(SINCOS_WASM_BASE64), (c) => c.charCodeAt(0));
+  const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
+  const buffer = (exports.memory as WebAssembly.Memory).buffer;
+  instance = {
+    sin2cos2: exports.sin2cos2 as Vector["sin2cos2"],
+    sincos: exports.sincos as Vector["sincos"],
+    i32: new Int32Array(buffer, 0, CHUNK),
+    f64: new Float64Array(buffer, 0, CHUNK),
+    out1: new Float64Array(buffer, 32768, CHUNK),
+    out2: new Float64Array(buffer, 65536, CHUNK),
+  };
+  return instance;
+}
+
 /**
- * `out[i] = sin(x[i])² + cos(x[i])²` for i in [start, end) (dask-bench's elementwise op).
- *
- * Blocks whose arguments all lie in (−LIMIT, LIMIT) take an inlined path with one reduction step:
- * the reduced argument then has an absolute error below 1e−20, which is what sin² + cos² needs
- * (only the relative accuracy of sin near multiples of π would need {@linkcode sincos}'s extra
- * steps). Other blocks go through {@linkcode sincos}.
+ * `out[i] = sin(x[i])² + cos(x[i])²` for i in [start, end) (dask-bench's elementwise op): both
+ * computed for every element, by the WebAssembly kernel (which leaves out the quadrant's swap and
+ * signs: they cannot change the squares' sum), or by {@linkcode sincos} for a chunk it flags.
  */
 export function sin2cos2(
-  x: ArrayLike<number>,
+  x: Int32Array,
+  out: Float64Array,
+  range: { start: number; end: number },
+): void {
+  const v = vector();
+  for (let b = range.start; b < range.end; b += CHUNK) {
+    const n = Math.min(range.end - b, CHUNK);
+    v.i32.set(x.subarray(b, b + n));
+    if (n & 1) v.i32[n] = 0; // the pair's second lane
+    if (v.sin2cos2(n) === 0) out.set(n === CHUNK ? v.out1 : v.out1.subarray(0, n), b);
+    else scalarSin2cos2(x, out, { start: b, end: b + n });
+  }
+}
+
+function scalarSin2cos2(
+  x: Int32Array,
   out: Float64Array,
   range: { start: number; end: number },
 ): void {
   const sc = new Float64Array(2);
-  for (let b = range.start; b < range.end; b += 4096) {
-    const e = Math.min(range.end, b + 4096);
-    let ok = true;
-    for (let i = b; i < e; i++) {
-      const xv = x[i];
-      if (!(xv < LIMIT && xv > -LIMIT)) ok = false;
-    }
-    if (ok) fastBlock(x, out, b, e);
-    else {
-      for (let i = b; i < e; i++) {
-        sincos(x[i], sc);
-        out[i] = sc[0] * sc[0] + sc[1] * sc[1];
-      }
-    }
+  for (let i = range.start; i < range.end; i++) {
+    sincos(x[i], sc);
+    out[i] = sc[0] * sc[0] + sc[1] * sc[1];
   }
 }
 
-function fastBlock(x: ArrayLike<number>, out: Float64Array, start: number, end: number): void {
-  for (let i = start; i < end; i++) {
-    const xv = x[i];
-    const n = (xv * INV_PIO2 + (xv < 0 ? -0.5 : 0.5)) | 0;
-    const r = xv - n * PIO2_1;
-    const w = n * PIO2_1T;
-    const y0 = r - w;
-    const y1 = (r - y0) - w;
-    const z = y0 * y0;
-    const w2 = z * z;
-    const rs = S2 + z * (S3 + z * S4) + z * w2 * (S5 + z * S6);
-    const v = z * y0;
-    const ks = y0 - ((z * (0.5 * y1 - v * rs) - y1) - v * S1);
-    const rc = z * (C1 + z * (C2 + z * C3)) + w2 * w2 * (C4 + z * (C5 + z * C6));
-    const hz = 0.5 * z;
-    const wc = 1 - hz;
-    const kc = wc + (((1 - wc) - hz) + (z * rc - y0 * y1));
-    // sin(x), cos(x) are ±ks, ±kc in the order of the quadrant: the squares and their (commutative)
-    // sum are the same bits either way, so the quadrant is not applied
-    out[i] = ks * ks + kc * kc;
+/** `sin[i] = sin(x[i])` and `cos[i] = cos(x[i])` for every i, by the WebAssembly kernel. */
+export function sincosArray(x: Float64Array, out: { sin: Float64Array; cos: Float64Array }): void {
+  const v = vector(), sc = new Float64Array(2);
+  for (let b = 0; b < x.length; b += CHUNK) {
+    const n = Math.min(x.length - b, CHUNK);
+    v.f64.set(x.subarray(b, b + n));
+    if (n & 1) v.f64[n] = 0;
+    if (v.sincos(n) === 0) {
+      out.sin.set(v.out1.subarray(0, n), b);
+      out.cos.set(v.out2.subarray(0, n), b);
+    } else {
+      for (let i = b; i < b + n; i++) {
+        sincos(x[i], sc);
+        out.sin[i] = sc[0];
+        out.cos[i] = sc[1];
+      }
+    }
   }
 }
