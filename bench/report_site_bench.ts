@@ -3,7 +3,8 @@
  * (3 workloads × 3 providers, 40 days, a git commit each; 3 operations × 5 core counts × 5
  * repetitions and 60 monitor samples per run). Goals: the whole site builds in < 10 s, and
  * adding one run re-renders (its page, its workload's history and comparison, the index) in
- * < 2 s. Prints each ratio, goal and verdict; exits 1 on a miss.
+ * < 2 s; and adding it renders only those pages (a check). Reports through bench/_figures.ts:
+ * exits 1 on a miss or a failed check.
  *
  * Run: `deno run -A bench/report_site_bench.ts`
  *
@@ -12,6 +13,7 @@
 import { rng } from "../core/random.ts";
 import type { Manifest, MonitorSample, Observation } from "../core/types.ts";
 import { writeReport } from "../reports/mod.ts";
+import { below, BenchReport } from "./_figures.ts";
 
 const RUNS = 200;
 const GOAL_BUILD_S = 10;
@@ -128,15 +130,15 @@ async function writeRunDir(root: string, i: number): Promise<void> {
   await Deno.writeTextFile(`${dir}/monitor.jsonl`, mon.join("\n") + "\n");
 }
 
-function verdict(name: string, seconds: number, goal: number): boolean {
-  const ok = seconds < goal;
-  console.log(
-    `report site: ${name}: ${seconds.toFixed(2)} s, ratio ${(seconds / goal).toFixed(2)} of the ` +
-      `goal (< ${goal} s): ${ok ? "PASS" : "MISS"}`,
-  );
-  return ok;
+/** The pages adding run `i` must render: its own page, its workload's pages, the index. */
+function expectedPages(i: number, o: { before: Set<string>; after: string[] }): string[] {
+  const workload = WORKLOADS[i % WORKLOADS.length];
+  const own = o.after.filter((p) => p.startsWith("run-") && !o.before.has(p));
+  const mine = [`history-${workload}.html`, `compare-${workload}.html`, "index.html"];
+  return [...own, ...mine.filter((p) => o.after.includes(p))].sort();
 }
 
+const report = new BenchReport("report_site");
 const root = await Deno.makeTempDir({ prefix: "scalebench-site-bench-" });
 try {
   const results = `${root}/results`, site = `${root}/site`;
@@ -144,19 +146,35 @@ try {
   let t = performance.now();
   const full = await writeReport([results], { outDir: site });
   const build = (performance.now() - t) / 1000;
+  report.figure(`build the site of ${RUNS} runs`, build, {
+    goal: below(GOAL_BUILD_S),
+    unit: "s",
+    detail: `${full.files.length} pages, ${full.figures?.length ?? 0} figures`,
+  });
   await writeRunDir(results, RUNS);
   t = performance.now();
   const add = await writeReport([results], { outDir: site });
   const again = (performance.now() - t) / 1000;
-  console.log(
-    `report site: ${full.files.length} pages, ${full.figures?.length ?? 0} figures built; ` +
-      `adding a run rendered ${add.rendered?.length ?? 0} pages`,
+  const name = (path: string) => path.slice(site.length + 1);
+  const rendered = (add.rendered ?? []).map(name).sort();
+  const want = expectedPages(RUNS, {
+    before: new Set(full.files.map(name)),
+    after: add.files.map(name),
+  });
+  report.figure("add one run to it", again, {
+    goal: below(GOAL_ADD_S),
+    unit: "s",
+    detail: `rendered ${rendered.length} of ${add.files.length} pages`,
+  });
+  report.check(
+    "adding a run re-renders only its pages (run, history, comparison, index)",
+    want.length === 4 && rendered.join() === want.join(),
+    `rendered ${rendered.join(", ") || "nothing"}; expected ${want.join(", ")}`,
   );
-  const ok = [
-    verdict(`build ${RUNS} runs`, build, GOAL_BUILD_S),
-    verdict("add one run", again, GOAL_ADD_S),
-  ];
-  if (ok.includes(false)) Deno.exitCode = 1;
+} catch (err) {
+  console.error(err);
+  report.fail("build the site", err instanceof Error ? err.message : String(err));
 } finally {
   await Deno.remove(root, { recursive: true });
 }
+report.finish();
