@@ -11,7 +11,10 @@
  * real cube's 7680 channels amortise it), and the last cube write. On this 2-core VM the cube
  * writes of a 1-thread run take the idle core, while at 2 threads they compete with the imaging,
  * and the vCPUs share their host: the machine's own ceiling (two copies of the C loop at once) is
- * printed.
+ * printed. Each run starts a new Worker for thread 1, cold, while the 1-thread runs reuse this
+ * process's warm main thread: whatever the Worker's JIT still compiles in the timed repetitions
+ * takes the core the other thread images on (that was most of the small preset's loss: see
+ * imageChannels() in workloads/dirty_image/kernels.ts).
  *
  * `deno run -A bench/gridding_bench.ts [--quick]`
  *
