@@ -21,8 +21,8 @@ import { renderRunPage } from "./html_run.ts";
 import { loadInput } from "./load.ts";
 import { analyzeRun, type RunAnalysis } from "./model.ts";
 
-/** Cache format; a different one rebuilds everything. */
-export const CACHE_VERSION = 1;
+/** Cache format (or page layout: 2 puts the oldest compared run first); a different one rebuilds everything. */
+export const CACHE_VERSION = 2;
 const CACHE = ".scalebench-cache.json";
 /** Up to this many runs of one provider are compared with each other on the comparison page. */
 export const MAX_COMPARED = 4;
@@ -136,7 +136,10 @@ function hashKey(parts: unknown): string {
   return (h >>> 0).toString(16) + ":" + s.length;
 }
 
-/** The runs a workload's comparison page shows: the latest per provider, or the few given. */
+/**
+ * The runs a workload's comparison page shows: the latest per provider, or the few given, oldest
+ * first (the first is the baseline A, so a before/after pair reads as after/before ratios).
+ */
 export function comparedRuns(runs: RunAnalysis[]): RunAnalysis[] {
   const byProvider = new Map<string, RunAnalysis>();
   const t = (a: RunAnalysis) => Date.parse(a.src.startedAt ?? "") || 0;
@@ -148,7 +151,9 @@ export function comparedRuns(runs: RunAnalysis[]): RunAnalysis[] {
   if (byProvider.size >= 2) {
     return runs.filter((a) => [...byProvider.values()].includes(a));
   }
-  return runs.length >= 2 && runs.length <= MAX_COMPARED ? runs : [];
+  return runs.length >= 2 && runs.length <= MAX_COMPARED
+    ? runs.toSorted((x, y) => t(x) - t(y))
+    : [];
 }
 
 /** Build (or update) the site in `options.outDir` from `inputs`. */
