@@ -58,8 +58,9 @@ async function storedProvider(runDir: string): Promise<string> {
 }
 
 /**
- * The provider plugin a `run` command line names — `-p ./my_provider.ts`, SCALEBENCH_PROVIDER, or
- * the provider of the run given to `--resume` — loaded so that its settings become flags.
+ * The provider plugin a `run` command line names — `-p ./my_provider.ts`, the provider of the run
+ * given to `--resume`, SCALEBENCH_PROVIDER in the environment or in the `.env` file — loaded so that
+ * its settings become flags.
  */
 export async function pluginOfCommandLine(args: string[]): Promise<Plugin | undefined> {
   if (args[0] !== "run") return undefined;
@@ -67,6 +68,7 @@ export async function pluginOfCommandLine(args: string[]): Promise<Plugin | unde
   const resume = flagArgument(args, ["--resume"]);
   if (arg === undefined && resume) arg = await storedProvider(resume);
   arg ??= processEnv().SCALEBENCH_PROVIDER;
+  arg ??= (await readDotenv(flagArgument(args, ["--env-file"]))).values.SCALEBENCH_PROVIDER;
   if (!arg || !isPluginSpecifier(arg)) return undefined;
   const { provider, ref } = await loadProvider(arg, { flag: "--provider" });
   return { arg, ref, provider };

@@ -95,6 +95,39 @@ Deno.test({
 });
 
 Deno.test({
+  name: "run names the plugin in an env file (SCALEBENCH_PROVIDER=./plugin.ts) with its settings",
+  sanitizeResources: false,
+  async fn() {
+    const env = `${dir}/plugin.env`;
+    await Deno.writeTextFile(
+      env,
+      "SCALEBENCH_PROVIDER=./launcher_provider.ts\nLAUNCHER=nice -n 4\n",
+    );
+    const r = await cli([
+      "run",
+      "amdahl",
+      "--env-file",
+      env,
+      "-c",
+      "1",
+      "-r",
+      "1",
+      "--set",
+      "work=5",
+      "-o",
+      `${dir}/from_env`,
+      "--json",
+    ], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const run = await readRun(JSON.parse(r.stdout).run_dir);
+    assert.deepEqual(
+      [run.manifest.provider.name, run.manifest.config?.providerSettings, run.observations.length],
+      ["launcher", { launcher: "nice -n 4" }, 1],
+    );
+  },
+});
+
+Deno.test({
   name: "the bundle loads the plugin by path too (its API arrives as a parameter)",
   sanitizeResources: false,
   async fn() {
