@@ -47,7 +47,26 @@ async function workloads(json: boolean): Promise<string> {
   return lines.join("\n");
 }
 
-function providers(json: boolean): string {
+/**
+ * `first` in a column of `col` characters, then `text` wrapped to `width` with its continuation
+ * lines under its start (on a line of its own when `first` is wider than the column).
+ */
+export function hanging(first: string, text: string, o: { col: number; width: number }): string[] {
+  const pad = " ".repeat(o.col), room = Math.max(20, o.width - o.col);
+  const rows: string[] = [];
+  let cur = "";
+  for (const word of text.split(/ +/).filter(Boolean)) {
+    if (cur && cur.length + 1 + word.length > room) {
+      rows.push(cur);
+      cur = word;
+    } else cur = cur ? `${cur} ${word}` : word;
+  }
+  if (cur || !rows.length) rows.push(cur);
+  const head = first.length < o.col ? [first.padEnd(o.col) + rows.shift()] : [first];
+  return [...head, ...rows.map((r) => pad + r)].map((l) => l.trimEnd());
+}
+
+function providers(o: { json: boolean; width: number }): string {
   const items = Object.values(PROVIDERS).map((p) => ({
     name: p.name,
     summary: p.summary,
@@ -59,18 +78,25 @@ function providers(json: boolean): string {
       help: s.help,
     })),
   }));
-  if (json) return JSON.stringify(items);
+  if (o.json) return JSON.stringify(items);
   const lines = ["Providers:"];
+  const width = o.width;
   for (const p of items) {
-    lines.push(`  ${p.name.padEnd(12)} ${p.summary}`);
+    lines.push(...hanging(`  ${p.name}`, p.summary, { col: 14, width }));
     for (const s of p.settings) {
-      lines.push(`  ${"".padEnd(12)}   ${s.flag.padEnd(28)} ${s.help} [env: ${s.env.join(", ")}]`);
+      const env = s.env.length ? ` [env: ${s.env.join(", ")}]` : "";
+      lines.push(...hanging(`      ${s.flag}`, `${s.help}${env}`, { col: 38, width }));
     }
   }
   lines.push(
-    `  ${
-      "plugins".padEnd(12)
-    } -p ./my_provider.ts, a URL or npm:package (README: Provider plugins)`,
+    ...hanging(
+      "  plugins",
+      "-p ./my_provider.ts, a URL or npm:package (README: Provider plugins)",
+      {
+        col: 14,
+        width,
+      },
+    ),
   );
   return lines.join("\n");
 }
@@ -87,14 +113,16 @@ export function listCommand() {
         const width = outputWidth();
         return console.log(await workloadHelp(what, { workloads: builtinWorkloads, width }));
       }
-      const json = Boolean(opts.json);
+      const json = Boolean(opts.json), width = outputWidth();
+      if (json) {
+        const w = what !== "providers" ? await workloads(true) : null;
+        const p = what !== "workloads" ? providers({ json, width }) : null;
+        // one JSON document, never wrapped
+        return console.log(w && p ? `{"workloads":${w},"providers":${p}}` : (w ?? p));
+      }
       const parts = [];
-      if (what !== "providers") parts.push(await workloads(json));
-      if (what !== "workloads") parts.push(providers(json));
-      console.log(
-        json && parts.length === 2
-          ? `{"workloads":${parts[0]},"providers":${parts[1]}}`
-          : wrapLines(parts.join("\n\n"), outputWidth()),
-      );
+      if (what !== "providers") parts.push(wrapLines(await workloads(false), width));
+      if (what !== "workloads") parts.push(providers({ json, width }));
+      console.log(parts.join("\n\n"));
     });
 }

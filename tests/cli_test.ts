@@ -230,6 +230,14 @@ Deno.test("show prints the run and a table per operation; list names workloads a
     "--set s (float [0..1], default 0.1): Serial fraction of the",
   );
   assertStringIncludes(l.stdout, "local");
+  // the flag column stays aligned however the help wraps
+  const lp = await cli(["list", "providers"]);
+  assertMatch(lp.stdout, /^ {6}--pin {27}Pin each local rank/m);
+  assertMatch(lp.stdout, /^ {6}--account <name> {16}Slurm account to charge/m);
+  for (const what of ["providers", "workloads"]) {
+    const j = await cli(["list", what, "--json"]); // one JSON document, never wrapped
+    assertEquals([j.code, Array.isArray(JSON.parse(j.stdout))], [0, true]);
+  }
   const v = await cli(["--version"]);
   assertEquals([v.code, v.stdout.trim()], [
     0,
