@@ -3,12 +3,8 @@ import { hanging } from "./list.ts";
 
 Deno.test("hanging() puts the text in a column and wraps it under its own start", () => {
   assert.deepEqual(
-    hanging("  --pin", "Pin each local rank to its own cores", { col: 12, width: 30 }),
-    [
-      "  --pin     Pin each local",
-      "            rank to its own",
-      "            cores",
-    ],
+    hanging("  --pin", "Pin each local rank to its own cores", { col: 12, width: 32 }),
+    ["  --pin     Pin each local rank", "            to its own cores"],
   );
 });
 
