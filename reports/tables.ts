@@ -59,39 +59,17 @@ export function timingTable(op: OpAnalysis, mode: "strong" | "weak"): SafeHtml {
       : reason("no data");
     const iv = p.intervals;
     const none = reason(s ? "–" : "no data");
+    // speedup, efficiency and Karp–Flatt against the baseline point, with their intervals
+    const scaling = (v: number | null, ci: Parameters<typeof fmtInterval>[1] | undefined) =>
+      isBase ? reason("baseline") : v === null ? none : fmtInterval(v, ci);
     const lay = layout(p);
     return markup`<tr class="${s?.noisy ? "flag-noisy" : ""}">
 ${num(markup`${p.cores}${lay ? markup`<br><span class="na">${lay}</span>` : ""}`)}
 ${num(p.imported ? reason("imported") : String(s?.n ?? 0), "num sep")}${num(median)}
 ${num(s ? fmtPct(s.cv, 1) : none)}
-${
-      num(
-        isBase
-          ? reason("baseline")
-          : p.speedup === null
-          ? none
-          : fmtInterval(p.speedup, iv?.speedup),
-        "num sep",
-      )
-    }
-${
-      num(
-        isBase
-          ? reason("baseline")
-          : p.efficiency === null
-          ? none
-          : fmtInterval(p.efficiency, iv?.efficiency),
-      )
-    }
-${
-      num(
-        isBase
-          ? reason("baseline")
-          : p.karpFlatt === null
-          ? none
-          : fmtInterval(p.karpFlatt, iv?.karpFlatt),
-      )
-    }
+${num(scaling(p.speedup, iv?.speedup), "num sep")}
+${num(scaling(p.efficiency, iv?.efficiency))}
+${num(scaling(p.karpFlatt, iv?.karpFlatt))}
 ${num(p.peakRss === null ? reason("not recorded") : fmtBytes(p.peakRss), "num sep")}
 ${num(p.size === null ? reason("not recorded") : fmtCount(p.size))}
 ${num(p.rate === null ? reason("no metric") : fmtSig(p.rate, 3))}
