@@ -85,3 +85,27 @@ export function wrapLines(text: string, width: number): string {
     return out;
   }).join("\n");
 }
+
+/** Words of `text` in lines of at most `width` characters (a longer word stays whole). */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let cur = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (cur && cur.length + 1 + word.length > width) {
+      lines.push(cur);
+      cur = word;
+    } else cur = cur ? `${cur} ${word}` : word;
+  }
+  if (cur) lines.push(cur);
+  return lines.length ? lines : [""];
+}
+
+/**
+ * `first` in a column of `col` characters, then `text` wrapped to `width` with its continuation
+ * lines under its start (on a line of its own when `first` is wider than the column).
+ */
+export function hanging(first: string, text: string, o: { col: number; width: number }): string[] {
+  const rows = wrap(text, Math.max(20, o.width - o.col));
+  const head = first.length < o.col ? [first.padEnd(o.col) + rows.shift()] : [first];
+  return [...head, ...rows.map((r) => " ".repeat(o.col) + r)].map((l) => l.trimEnd());
+}

@@ -10,7 +10,7 @@ import { BUILTIN_WORKLOADS, builtinWorkloads, loadWorkload } from "../workloads/
 import { PROVIDERS } from "../providers/mod.ts";
 import type { SettingDecls } from "../core/settings.ts";
 import { workloadHelp } from "./workload_help.ts";
-import { outputWidth, wrapLines } from "./_table.ts";
+import { hanging, outputWidth, wrapLines } from "./_table.ts";
 
 async function workloads(json: boolean): Promise<string> {
   const items = [];
@@ -45,25 +45,6 @@ async function workloads(json: boolean): Promise<string> {
     for (const p of w.params) lines.push(`  ${"".padEnd(12)}   --set ${p.line}`);
   }
   return lines.join("\n");
-}
-
-/**
- * `first` in a column of `col` characters, then `text` wrapped to `width` with its continuation
- * lines under its start (on a line of its own when `first` is wider than the column).
- */
-export function hanging(first: string, text: string, o: { col: number; width: number }): string[] {
-  const pad = " ".repeat(o.col), room = Math.max(20, o.width - o.col);
-  const rows: string[] = [];
-  let cur = "";
-  for (const word of text.split(/ +/).filter(Boolean)) {
-    if (cur && cur.length + 1 + word.length > room) {
-      rows.push(cur);
-      cur = word;
-    } else cur = cur ? `${cur} ${word}` : word;
-  }
-  if (cur || !rows.length) rows.push(cur);
-  const head = first.length < o.col ? [first.padEnd(o.col) + rows.shift()] : [first];
-  return [...head, ...rows.map((r) => pad + r)].map((l) => l.trimEnd());
 }
 
 function providers(o: { json: boolean; width: number }): string {

@@ -14,20 +14,7 @@ import { parseLayout, planSweep } from "../core/planner.ts";
 import { resolveWorkloadRef } from "../core/run.ts";
 import type { LoadedWorkload, WorkloadLoader } from "../core/workload.ts";
 import type { Command } from "@commander-js/extra-typings";
-
-/** Words of `text` in lines of at most `width` characters (a longer word stays whole). */
-export function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let cur = "";
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (cur && cur.length + 1 + word.length > width) {
-      lines.push(cur);
-      cur = word;
-    } else cur = cur ? `${cur} ${word}` : word;
-  }
-  if (cur) lines.push(cur);
-  return lines.length ? lines : [""];
-}
+import { wrap } from "./_table.ts";
 
 /** A parameter's type with its choices or range: `int [1..64]`, `enum {v2|v3}`. */
 export function paramType(spec: ParamSpec): string {

@@ -3,7 +3,7 @@ import { defaultCores } from "../core/config.ts";
 import { ValidationError } from "../core/errors.ts";
 import { builtinWorkloads } from "../workloads/mod.ts";
 import { cli } from "../tests/_cli.ts";
-import { firstOperand, workloadHelp, wrap } from "./workload_help.ts";
+import { firstOperand, workloadHelp } from "./workload_help.ts";
 
 const OPTIONS = [
   { short: "-p", long: "--provider", required: true },
@@ -16,11 +16,6 @@ Deno.test("firstOperand() skips options and their values", () => {
   assert.equal(firstOperand(["--provider=slurm", "--dry-run", "x.ts"], OPTIONS), "x.ts");
   assert.equal(firstOperand(["--report", "--help"], OPTIONS), undefined);
   assert.equal(firstOperand(["--", "-odd.ts"], OPTIONS), "-odd.ts");
-});
-
-Deno.test("wrap() breaks at spaces within the width and keeps a long word whole", () => {
-  assert.deepEqual(wrap("aa bb cc dd", 5), ["aa bb", "cc dd"]);
-  assert.deepEqual(wrap("abcdefgh ij", 4), ["abcdefgh", "ij"]);
 });
 
 Deno.test("workloadHelp() of amdahl: parameters with types, ranges and defaults, operation, mode, plan", async () => {
