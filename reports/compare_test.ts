@@ -1,53 +1,13 @@
 import assert from "node:assert/strict";
 import type { Observation } from "../core/types.ts";
 import { compareRuns } from "./compare.ts";
-import { type AggregatePoint, analyzeRun, type RunSource } from "./model.ts";
+import { type AggregatePoint, analyzeRun } from "./model.ts";
+import { repetitions, runSource } from "../tests/_fixtures.ts";
 
-function obs(cores: number, seconds: number[]): Observation[] {
-  return seconds.map((s, rep) => ({
-    workload: "w",
-    op: "op",
-    mode: "strong",
-    cores,
-    nodes: 1,
-    ranks: 1,
-    threads: cores,
-    rep,
-    warmup: false,
-    seconds: s,
-    rank_seconds: [s],
-    ok: true,
-    error: null,
-    unit: null,
-    rate: null,
-    peak_rss_bytes: null,
-    size: 1,
-  }));
-}
+const obs = repetitions;
 
 function run(id: string, observations: Observation[], aggregates: AggregatePoint[] = []) {
-  const src: RunSource = {
-    kind: "scalebench",
-    path: `/${id}`,
-    id,
-    label: id,
-    workload: "w",
-    summary: null,
-    mode: "strong",
-    params: {},
-    provider: null,
-    environment: null,
-    plan: null,
-    startedAt: null,
-    endedAt: null,
-    status: null,
-    operations: ["op"],
-    observations,
-    monitor: [],
-    aggregates,
-    warnings: [],
-  };
-  return analyzeRun(src);
+  return analyzeRun(runSource(observations, { id, aggregates }));
 }
 
 const A1 = [1.0, 1.01, 0.99, 1.02, 0.98], A2 = [0.52, 0.5, 0.51, 0.49, 0.53];

@@ -3,6 +3,7 @@ import { assertAlmostEquals, assertEquals } from "../core/_assert.ts";
 import type { Observation } from "../core/types.ts";
 import { renderJson } from "./json.ts";
 import { analyzeRun, type RunSource } from "./model.ts";
+import { observation, runSource } from "../tests/_fixtures.ts";
 
 function o(
   cores: number,
@@ -10,50 +11,22 @@ function o(
   seconds: number | null,
   extra: Partial<Observation> = {},
 ): Observation {
-  return {
-    workload: "w",
-    op: "op",
-    mode: "strong",
+  return observation({
     cores,
-    nodes: 1,
-    ranks: 1,
-    threads: cores,
     rep,
-    warmup: false,
     seconds,
     rank_seconds: [],
-    ok: seconds !== null,
     error: seconds === null ? "boom" : null,
     unit: "MB/s",
     rate: seconds === null ? null : 10 / seconds,
     peak_rss_bytes: 100 * cores + rep,
     size: 1000,
     ...extra,
-  };
+  });
 }
 
 function source(observations: Observation[], mode: "strong" | "weak" = "strong"): RunSource {
-  return {
-    kind: "scalebench",
-    path: "/r",
-    id: "r",
-    label: "r",
-    workload: "w",
-    summary: null,
-    mode,
-    params: {},
-    provider: null,
-    environment: null,
-    plan: null,
-    startedAt: null,
-    endedAt: null,
-    status: null,
-    operations: ["op"],
-    observations,
-    monitor: [],
-    aggregates: [],
-    warnings: [],
-  };
+  return runSource(observations, { mode });
 }
 
 Deno.test("analyzeRun() excludes warm-ups from statistics and failures from timings", () => {

@@ -12,8 +12,8 @@ import { normalQuantile } from "../core/stats_dist.ts";
 import { medianCI } from "../core/stats_interval.ts";
 import { compareSamples, ratioCI, regressionTest } from "../core/stats_compare.ts";
 import { fitAmdahl, fitGustafson, fitUsl, type RepPoint } from "../reports/fits.ts";
-import { analyzeRun, type RunSource } from "../reports/model.ts";
-import type { Observation } from "../core/types.ts";
+import { analyzeRun } from "../reports/model.ts";
+import { repetitions, runSource } from "./_fixtures.ts";
 
 /** Multiplicative noise of one repetition's time, with its median. */
 export interface Noise {
@@ -106,28 +106,6 @@ export function ratioCoverage(
   return cell(name, { hits, stated, trials });
 }
 
-function observations(cores: number, seconds: number[]): Observation[] {
-  return seconds.map((s, rep) => ({
-    workload: "w",
-    op: "op",
-    mode: "strong",
-    cores,
-    nodes: 1,
-    ranks: 1,
-    threads: cores,
-    rep,
-    warmup: false,
-    seconds: s,
-    rank_seconds: [s],
-    ok: true,
-    error: null,
-    unit: null,
-    rate: null,
-    peak_rss_bytes: null,
-    size: 1,
-  }));
-}
-
 /** Coverage of the speedup and efficiency intervals of analyzeRun() at 2 cores, Amdahl truth. */
 export function speedupCoverage(
   noise: Noise,
@@ -138,30 +116,10 @@ export function speedupCoverage(
   const speedup = 1 / (s + (1 - s) / 2);
   let hs = 0, he = 0, stated = 0, trials = 0;
   for (let t = 0; t < o.trials; t++) {
-    const src = {
-      kind: "scalebench",
-      id: "r",
-      label: "r",
-      path: "/r",
-      workload: "w",
-      summary: null,
-      mode: "strong",
-      params: {},
-      provider: null,
-      environment: null,
-      plan: null,
-      startedAt: null,
-      endedAt: null,
-      status: null,
-      operations: ["op"],
-      observations: [
-        ...observations(1, sample(r, { n: reps, noise })),
-        ...observations(2, sample(r, { n: reps, noise, scale: 1 / speedup })),
-      ],
-      monitor: [],
-      aggregates: [],
-      warnings: [],
-    } satisfies RunSource;
+    const src = runSource([
+      ...repetitions(1, sample(r, { n: reps, noise })),
+      ...repetitions(2, sample(r, { n: reps, noise, scale: 1 / speedup })),
+    ]);
     const p = analyzeRun(src).ops[0].points[1];
     const sp = p.intervals.speedup, ef = p.intervals.efficiency;
     if (!sp || !ef) continue;

@@ -4,53 +4,37 @@
 import assert from "node:assert/strict";
 import type { Observation } from "../core/types.ts";
 import { compareRuns } from "../reports/compare.ts";
-import { analyzeRun, type RunSource } from "../reports/model.ts";
+import { analyzeRun } from "../reports/model.ts";
+import { observation, runSource } from "./_fixtures.ts";
 
 function run(workload: string, ops: [string, string][], seconds: number) {
   const observations: Observation[] = ops.flatMap(([op, unit]) =>
     [1, 2].flatMap((cores) =>
-      [0, 1, 2].map((rep) => ({
-        workload,
-        op,
-        mode: "weak" as const,
-        cores,
-        nodes: 1,
-        ranks: cores,
-        threads: 1,
-        rep,
-        warmup: false,
-        seconds: seconds * (1 + rep / 100),
-        rank_seconds: [seconds],
-        ok: true,
-        error: null,
-        unit,
-        rate: 8 / seconds,
-        peak_rss_bytes: null,
-        size: 1,
-      }))
+      [0, 1, 2].map((rep) =>
+        observation({
+          workload,
+          op,
+          mode: "weak",
+          cores,
+          ranks: cores,
+          threads: 1,
+          rep,
+          seconds: seconds * (1 + rep / 100),
+          rank_seconds: [seconds],
+          unit,
+          rate: 8 / seconds,
+        })
+      )
     )
   );
-  const src: RunSource = {
-    kind: "scalebench",
+  const src = runSource(observations, {
     path: `/${workload}`,
     id: `${workload}-1`,
     label: workload,
     workload,
-    summary: null,
     mode: "weak",
-    params: {},
-    provider: null,
-    environment: null,
-    plan: null,
-    startedAt: null,
-    endedAt: null,
-    status: null,
     operations: ops.map(([op]) => op),
-    observations,
-    monitor: [],
-    aggregates: [],
-    warnings: [],
-  };
+  });
   return analyzeRun(src);
 }
 

@@ -6,7 +6,8 @@
  */
 import { type Rng, rng } from "../core/random.ts";
 import type { Mode, Observation } from "../core/types.ts";
-import { analyzeRun, type RunAnalysis, type RunSource } from "../reports/model.ts";
+import { analyzeRun, type RunAnalysis } from "../reports/model.ts";
+import { observation, runSource } from "./_fixtures.ts";
 import type { Noise } from "./calibration.ts";
 
 /** What to synthesise. */
@@ -36,25 +37,18 @@ export function syntheticObservations(s: SyntheticRun): Observation[] {
       for (let rep = 0; rep < s.reps; rep++) {
         const seconds = time(cores) * (s.factor ?? 1) * s.noise.draw(s.random);
         const failing = s.failing?.includes(`${op}@${cores}#${rep}`) ?? false;
-        out.push({
+        out.push(observation({
           workload: "synthetic",
           op,
           mode: s.mode ?? "strong",
           cores,
-          nodes: 1,
-          ranks: 1,
-          threads: cores,
           rep,
-          warmup: false,
           seconds: failing ? null : seconds,
-          rank_seconds: failing ? [] : [seconds],
-          ok: !failing,
           error: failing ? `Sum of ${op} is wrong at rep ${rep}` : null,
           unit: s.amount ? "it/s" : null,
           rate: s.amount && !failing ? s.amount / seconds : null,
-          peak_rss_bytes: null,
           size: 1000,
-        });
+        }));
       }
     }
   }
@@ -63,27 +57,18 @@ export function syntheticObservations(s: SyntheticRun): Observation[] {
 
 /** A synthetic run, analysed. */
 export function syntheticRun(s: SyntheticRun): RunAnalysis {
-  const src: RunSource = {
-    kind: "scalebench",
-    path: `/runs/${s.id ?? "synthetic"}`,
-    id: s.id ?? "synthetic",
-    label: s.id ?? "synthetic",
+  const id = s.id ?? "synthetic";
+  const src = runSource(syntheticObservations(s), {
+    path: `/runs/${id}`,
+    id,
+    label: id,
     workload: "synthetic",
-    summary: null,
     mode: s.mode ?? "strong",
     params: { n: 1000 },
     provider: { name: "local", settings: {} },
-    environment: null,
-    plan: null,
-    startedAt: null,
-    endedAt: null,
     status: "complete",
     operations: Object.keys(s.ops),
-    observations: syntheticObservations(s),
-    monitor: [],
-    aggregates: [],
-    warnings: [],
-  };
+  });
   return analyzeRun(src);
 }
 
