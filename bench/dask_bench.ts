@@ -17,15 +17,12 @@
 import { median } from "../core/stats.ts";
 import { atLeast, BenchReport } from "./_figures.ts";
 import { DASK_MODULES, pythonMissing } from "./_python.ts";
+import { formatRate as fmt, numberArg, ROOT, sweepObservations } from "./_sweep.ts";
 
 const PYTHON = "/usr/bin/python3"; // Debian's, with python3-dask (not a pyenv python on PATH)
 const quick = Deno.args.includes("--quick");
-const arg = (name: string, fallback: number) => {
-  const i = Deno.args.indexOf(name);
-  return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
-};
-const ROUNDS = arg("--rounds", quick ? 1 : 3);
-const REPS = arg("--reps", quick ? 2 : 3); // per round and point
+const ROUNDS = numberArg("--rounds", quick ? 1 : 3);
+const REPS = numberArg("--reps", quick ? 2 : 3); // per round and point
 const CORES = [1, 2];
 /** What runs: arrays at two sides, dataframes at dask-bench's rows. */
 const CASES = [
@@ -34,7 +31,6 @@ const CASES = [
   { collection: "dataframes", size: 3000 },
 ] as const;
 type Case = (typeof CASES)[number];
-const root = new URL("..", import.meta.url).pathname;
 const report = new BenchReport("dask");
 
 interface Rate {
@@ -51,7 +47,7 @@ async function run(
   cmd: string,
   args: string[],
 ): Promise<{ ok: boolean; out: string; err: string }> {
-  const r = await new Deno.Command(cmd, { args, cwd: root, stdout: "piped", stderr: "piped" })
+  const r = await new Deno.Command(cmd, { args, cwd: ROOT, stdout: "piped", stderr: "piped" })
     .output().catch((e) => ({
       success: false,
       stdout: new Uint8Array(),
@@ -62,11 +58,7 @@ async function run(
 }
 
 async function ours(c: Case, dir: string): Promise<Rate[]> {
-  const r = await run(Deno.execPath(), [
-    "run",
-    "-A",
-    "cli/main.ts",
-    "run",
+  const obs = await sweepObservations([
     c.collection,
     "-m",
     "weak",
@@ -76,21 +68,15 @@ async function ours(c: Case, dir: string): Promise<Rate[]> {
     "ranks",
     "-r",
     String(REPS),
-    "--json",
-    "-o",
-    dir,
     "--set",
     c.collection === "arrays" ? `size=${c.size}` : `rows=${c.size}`,
-  ]);
-  const summary = JSON.parse(r.out.trim().split("\n").pop() || "{}");
-  if (!summary.run_dir) throw new Error(`scalebench run ${c.collection} failed: ${r.err}`);
-  const lines = (await Deno.readTextFile(`${summary.run_dir}/observations.jsonl`)).trim();
-  return lines.split("\n").map((l) => JSON.parse(l)).filter((o) => !o.warmup).map((o) => ({
+  ], dir);
+  return obs.map((o) => ({
     collection: c.collection,
     op: o.op,
     n: o.cores,
-    rate: o.ok ? o.rate : 0,
-    unit: o.unit,
+    rate: o.ok ? o.rate! : 0,
+    unit: o.unit!,
     ok: o.ok,
     error: o.error,
   }));
@@ -127,8 +113,6 @@ function byPoint(rates: Rate[]): Map<string, Rate[]> {
   }
   return groups;
 }
-
-const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toPrecision(2));
 
 const why = await pythonMissing(PYTHON, DASK_MODULES);
 if (why) {

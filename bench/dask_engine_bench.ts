@@ -17,41 +17,28 @@
 import { median } from "../core/stats.ts";
 import { atLeast, BenchReport } from "./_figures.ts";
 import { DASK_MODULES, pythonMissing } from "./_python.ts";
+import {
+  formatRate as fmt,
+  numberArg,
+  type SweepObservation as Obs,
+  sweepObservations,
+} from "./_sweep.ts";
 
 const PYTHON = "/usr/bin/python3"; // Debian's, with python3-distributed
 const quick = Deno.args.includes("--quick");
-const arg = (name: string, fallback: number) => {
-  const i = Deno.args.indexOf(name);
-  return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
-};
-const ROUNDS = arg("--rounds", quick ? 1 : 2);
-const REPS = arg("--reps", quick ? 2 : 3);
+const ROUNDS = numberArg("--rounds", quick ? 1 : 2);
+const REPS = numberArg("--reps", quick ? 2 : 3);
 const CORES = [1, 2];
 const CASES = [
   { ts: "arrays", dask: "dask-arrays", param: "size", value: quick ? 2000 : 5000 },
   { ts: "dataframes", dask: "dask-dataframes", param: "rows", value: 3000 },
 ] as const;
 type Case = (typeof CASES)[number];
-const root = new URL("..", import.meta.url).pathname;
 const report = new BenchReport("dask_engine");
 
-interface Obs {
-  op: string;
-  cores: number;
-  rate: number | null;
-  unit: string | null;
-  ok: boolean;
-  error: string | null;
-  warmup: boolean;
-}
-
 /** One scalebench sweep; its non-warm-up observations. */
-async function sweep(workload: string, c: Case, dir: string): Promise<Obs[]> {
-  const args = [
-    "run",
-    "-A",
-    "cli/main.ts",
-    "run",
+function sweep(workload: string, c: Case, dir: string): Promise<Obs[]> {
+  return sweepObservations([
     workload,
     "-m",
     "weak",
@@ -67,27 +54,8 @@ async function sweep(workload: string, c: Case, dir: string): Promise<Obs[]> {
     `${c.param}=${c.value}`,
     "--python",
     PYTHON,
-    "--json",
-    "-o",
-    dir,
-  ];
-  const out = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout).trim();
-  const summary = JSON.parse(text.split("\n").pop() || "{}");
-  if (!summary.run_dir) {
-    const err = new TextDecoder().decode(out.stderr).trim().split("\n").slice(-3).join(" ");
-    throw new Error(`scalebench run ${workload} exited ${out.code}: ${err}`);
-  }
-  const lines = (await Deno.readTextFile(`${summary.run_dir}/observations.jsonl`)).trim();
-  return lines.split("\n").map((l) => JSON.parse(l) as Obs).filter((o) => !o.warmup);
+  ], dir);
 }
-
-const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toPrecision(2));
 
 function checks(label: string, obs: Obs[]): void {
   const failed = obs.filter((o) => !o.ok);
