@@ -8,7 +8,12 @@
  */
 import { quote } from "./errors.ts";
 import { parseCores } from "./planner.ts";
-import type { ConfigSources, SettingDecls } from "./settings.ts";
+import {
+  type ConfigSources,
+  findSetting,
+  type SettingDecl,
+  type SettingDecls,
+} from "./settings.ts";
 
 /** dask-bench `.env` keys that map to workload parameters. */
 export const PARAM_KEYS: Record<string, { workload: string; param: string }> = {
@@ -48,14 +53,11 @@ export const DASK_BENCH_KEYS = [
   "PROBLEM_SIZE_DATAFRAMES",
 ] as const;
 
+/** A dask-bench key's value (the environment's, else the `.env` file's) and its origin. */
 function value(src: ConfigSources, key: string): { value: string; where: string } | null {
-  const e = src.env[key];
-  if (e !== undefined && e !== "") return { value: e.trim(), where: `Environment variable ${key}` };
-  const d = src.dotenv[key];
-  if (d !== undefined && d !== "") {
-    return { value: d.trim(), where: `Key ${key} in ${quote(src.dotenvPath ?? ".env", 200)}` };
-  }
-  return null;
+  const decl: SettingDecl = { type: "string", flag: key, env: [key], help: "", default: null };
+  const found = findSetting([key, decl], { ...src, flags: {} });
+  return found ? { value: String(found.raw).trim(), where: found.origin } : null;
 }
 
 /** `KUBE`: kubernetes when true, else slurm; null when unset. */
