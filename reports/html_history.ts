@@ -40,7 +40,8 @@ export interface Regression {
 /** Slowdown beyond which a point is a regression (`--max-regression`'s default). */
 export const MAX_REGRESSION = 0.10;
 
-function time(a: RunAnalysis): number {
+/** When the run started, in ms since the epoch; 0 when unknown. */
+export function startTime(a: RunAnalysis): number {
   const t = a.src.startedAt ? Date.parse(a.src.startedAt) : NaN;
   return Number.isFinite(t) ? t : 0;
 }
@@ -63,7 +64,7 @@ export function tracks(runs: RunAnalysis[]): Track[] {
     t.runs.push(a);
     m.set(key, t);
   }
-  for (const t of m.values()) t.runs.sort((a, b) => time(a) - time(b));
+  for (const t of m.values()) t.runs.sort((a, b) => startTime(a) - startTime(b));
   return [...m.values()];
 }
 
@@ -130,7 +131,7 @@ export function timeTicks(lo: number, hi: number): { ticks: number[]; labels: st
 /** The history figure of one operation of a track; null without a measured point. */
 export function historyChart(track: Track, op: string, regs: Regression[]): Chart | null {
   const byCommit = track.runs.every((r) => commitOf(r));
-  const xOf = (a: RunAnalysis, i: number) => (byCommit ? i : time(a));
+  const xOf = (a: RunAnalysis, i: number) => (byCommit ? i : startTime(a));
   const cores = [
     ...new Set(track.runs.flatMap((r) => {
       const o = r.ops.find((x) => x.op === op);

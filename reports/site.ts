@@ -15,7 +15,7 @@ import { slug } from "./_escape.ts";
 import type { FigureFile } from "./_figures.ts";
 import { compareRuns } from "./compare.ts";
 import { renderComparePage } from "./html_compare.ts";
-import { renderHistoryPage } from "./html_history.ts";
+import { renderHistoryPage, startTime } from "./html_history.ts";
 import { renderIndexPage, type WorkloadLinks } from "./html_index.ts";
 import { renderRunPage } from "./html_run.ts";
 import { loadInput } from "./load.ts";
@@ -142,17 +142,17 @@ function hashKey(parts: unknown): string {
  */
 export function comparedRuns(runs: RunAnalysis[]): RunAnalysis[] {
   const byProvider = new Map<string, RunAnalysis>();
-  const t = (a: RunAnalysis) => Date.parse(a.src.startedAt ?? "") || 0;
   for (const a of runs) {
     const p = a.src.provider?.name ?? a.src.kind;
     const cur = byProvider.get(p);
-    if (!cur || t(a) >= t(cur)) byProvider.set(p, a);
+    if (!cur || startTime(a) >= startTime(cur)) byProvider.set(p, a);
   }
   if (byProvider.size >= 2) {
-    return runs.filter((a) => [...byProvider.values()].includes(a));
+    const latest = new Set(byProvider.values());
+    return runs.filter((a) => latest.has(a));
   }
   return runs.length >= 2 && runs.length <= MAX_COMPARED
-    ? runs.toSorted((x, y) => t(x) - t(y))
+    ? runs.toSorted((x, y) => startTime(x) - startTime(y))
     : [];
 }
 
@@ -266,9 +266,10 @@ export async function writeSite(inputs: string[], options: SiteOptions): Promise
     fresh[path] = { fp, runs: entries };
   }
   // inputs gone since the last build: remove their pages
+  const kept = new Set(runs.map((x) => x.page));
   for (const path of stale) {
     for (const r of cache.inputs[path].runs) {
-      if (runs.some((x) => x.page === r.page)) continue;
+      if (kept.has(r.page)) continue;
       await Deno.remove(`${outDir}/${r.page}`).catch(() => {});
       await Deno.remove(`${outDir}/figures/${r.page.replace(/\.html$/, "")}`, { recursive: true })
         .catch(() => {});
@@ -280,7 +281,11 @@ export async function writeSite(inputs: string[], options: SiteOptions): Promise
   const hrefOf = new Map(runs.map((r) => [r.a.src.id + "\u0000" + r.a.src.path, r.page]));
   const runHref = (a: RunAnalysis) => hrefOf.get(a.src.id + "\u0000" + a.src.path) ?? "index.html";
   const groups = new Map<string, { a: RunAnalysis; page: string }[]>();
-  for (const r of runs) groups.set(r.a.src.workload, [...(groups.get(r.a.src.workload) ?? []), r]);
+  for (const r of runs) {
+    const list = groups.get(r.a.src.workload);
+    if (list) list.push(r);
+    else groups.set(r.a.src.workload, [r]);
+  }
   const workloads: WorkloadLinks[] = [];
   const pages = new Set<string>(["index.html", ...runs.map((r) => r.page)]);
   for (const [workload, list] of groups) {
