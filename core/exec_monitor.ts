@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { processTree } from "./exec_process.ts";
+import { memoryOf, processTree } from "./exec_process.ts";
 
 const CLK_TCK = 100;
 
@@ -15,14 +15,13 @@ const CLK_TCK = 100;
 export function treeUsage(pid: number): { rssBytes: number; cpuSeconds: number } | null {
   let rss = 0, ticks = 0, seen = 0;
   for (const p of processTree(pid)) {
+    const memory = memoryOf(p);
     try {
-      const status = Deno.readTextFileSync(`/proc/${p}/status`);
       const stat = Deno.readTextFileSync(`/proc/${p}/stat`);
       // after the parenthesised name: utime, stime, cutime, cstime are fields 14 to 17
       const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
-      const m = /VmRSS:\s+(\d+) kB/.exec(status);
-      if (m) rss += Number(m[1]) * 1024;
+      if (memory) rss += memory.rss;
       seen++;
     } catch { /* gone meanwhile */ }
   }

@@ -86,7 +86,7 @@ function hookExit(): void {
 }
 
 /** Resident memory (VmRSS) and peak (VmHWM) of a process, bytes, or null when gone. */
-function memoryOf(pid: number): { rss: number; hwm: number } | null {
+export function memoryOf(pid: number): { rss: number; hwm: number } | null {
   try {
     const s = Deno.readTextFileSync(`/proc/${pid}/status`);
     const rss = /VmRSS:\s+(\d+) kB/.exec(s), hwm = /VmHWM:\s+(\d+) kB/.exec(s);
