@@ -192,12 +192,7 @@ export async function evaluateRun(
 export async function writeChecks(runDir: string, checks: RunChecks): Promise<void> {
   await Deno.writeTextFile(
     `${runDir.replace(/\/+$/, "")}/${CHECKS_FILE}`,
-    JSON.stringify(
-      checks,
-      (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v),
-      2,
-    ) +
-      "\n",
+    JSON.stringify(checks, null, 2) + "\n", // NaN and ±Infinity become null
   );
 }
 

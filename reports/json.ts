@@ -87,11 +87,8 @@ export function renderJson(runs: RunAnalysis[], comparisons: Comparison[]): stri
       })),
     })),
   };
-  return JSON.stringify(
-    doc,
-    (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v),
-    2,
-  ) + "\n";
+  // JSON.stringify writes NaN and ±Infinity as null
+  return JSON.stringify(doc, null, 2) + "\n";
 }
 
 const num = (description: string) => ({ type: ["number", "null"], description });

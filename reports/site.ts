@@ -351,10 +351,7 @@ export async function writeSite(inputs: string[], options: SiteOptions): Promise
   if (current !== index) await write("index.html", index), rendered.push(indexPath);
   cache.scalebench = VERSION;
   cache.png = png;
-  await write(
-    CACHE,
-    JSON.stringify(cache, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v)),
-  );
+  await write(CACHE, JSON.stringify(cache)); // NaN and ±Infinity become null
   return {
     files: [...pages].map((p) => `${outDir}/${p}`),
     figures: figures.map((f) => `${outDir}/${f}`),
