@@ -11,6 +11,7 @@ import { rng } from "../core/random.ts";
 import type { Manifest, MonitorSample, Observation } from "../core/types.ts";
 import { writeReport } from "../reports/mod.ts";
 import { below, BenchReport } from "./_figures.ts";
+import { observation, writeRun } from "./_synthetic_run.ts";
 
 const OBSERVATIONS = 100_000;
 const GOAL_S = 3;
@@ -30,43 +31,33 @@ const CORES = [1, 2, 4, 8, 16, 32, 64];
 async function synthesize(dir: string): Promise<void> {
   const r = rng(42);
   const reps = Math.ceil(OBSERVATIONS / (OPS.length * CORES.length));
-  const obs: string[] = [];
+  const obs: Observation[] = [];
   let t = 1.7e9;
   for (const cores of CORES) {
     for (const [k, op] of OPS.entries()) {
       const s = 0.02 + 0.03 * k / OPS.length;
       for (let rep = 0; rep < reps && obs.length < OBSERVATIONS; rep++) {
         const seconds = (s + (1 - s) / cores) * (1 + 0.05 * (r() - 0.5)) * (r() < 0.01 ? 1.5 : 1);
-        const o: Observation = {
+        obs.push(observation({
           workload: "arrays",
           op,
-          mode: "strong",
           cores,
           nodes: Math.ceil(cores / 16),
-          ranks: cores,
-          threads: 1,
           rep,
-          warmup: false,
           seconds,
-          rank_seconds: [seconds],
-          ok: true,
-          error: null,
           unit: "MB/s",
           rate: 800 / seconds,
           peak_rss_bytes: 2 ** 27 * cores,
           size: 1e8,
-          batch: `p-c${cores}`,
           t_start: t,
-          t_end: t + seconds,
-        };
+        }));
         t += seconds;
-        obs.push(JSON.stringify(o));
       }
     }
   }
-  const mon: string[] = [];
+  const mon: MonitorSample[] = [];
   for (let i = 0; i < 20_000; i++) {
-    const sample: MonitorSample = {
+    mon.push({
       t: 1.7e9 + i * 0.5,
       rank: i % 4,
       rss_bytes: 2 ** 27 + (i % 1000) * 2 ** 16,
@@ -74,8 +65,7 @@ async function synthesize(dir: string): Promise<void> {
       cores: CORES[Math.floor((i / 20_000) * CORES.length)],
       batch: `p-c${CORES[Math.floor((i / 20_000) * CORES.length)]}`,
       phase: `op:${OPS[i % OPS.length]}`,
-    };
-    mon.push(JSON.stringify(sample));
+    });
   }
   const manifest = {
     schema_version: 1,
@@ -119,9 +109,7 @@ async function synthesize(dir: string): Promise<void> {
     resumes: [],
     command: [],
   } satisfies Manifest;
-  await Deno.writeTextFile(`${dir}/manifest.json`, JSON.stringify(manifest));
-  await Deno.writeTextFile(`${dir}/observations.jsonl`, obs.join("\n") + "\n");
-  await Deno.writeTextFile(`${dir}/monitor.jsonl`, mon.join("\n") + "\n");
+  await writeRun(dir, { manifest, observations: obs, monitor: mon });
 }
 
 const report = new BenchReport("report");

@@ -14,6 +14,7 @@ import { rng } from "../core/random.ts";
 import type { Manifest, MonitorSample, Observation } from "../core/types.ts";
 import { writeReport } from "../reports/mod.ts";
 import { below, BenchReport } from "./_figures.ts";
+import { observation, writeRun } from "./_synthetic_run.ts";
 
 const RUNS = 200;
 const GOAL_BUILD_S = 10;
@@ -34,44 +35,34 @@ async function writeRunDir(root: string, i: number): Promise<void> {
   const id = `${workload}-${provider}-${String(i).padStart(4, "0")}`;
   const dir = `${root}/${id}`;
   await Deno.mkdir(dir, { recursive: true });
-  const obs: string[] = [];
+  const obs: Observation[] = [];
   let t = t0;
   for (const cores of CORES) {
     for (const [k, op] of OPS.entries()) {
       const s = 0.05 + 0.05 * k;
       for (let rep = 0; rep < REPS; rep++) {
         const seconds = slow * (0.2 + k * 0.1) * (s + (1 - s) / cores) * (1 + 0.04 * (r() - 0.5));
-        const o: Observation = {
+        obs.push(observation({
           workload,
           op,
-          mode: "strong",
           cores,
           nodes: Math.ceil(cores / 4),
-          ranks: cores,
-          threads: 1,
           rep,
-          warmup: false,
           seconds,
-          rank_seconds: [seconds],
-          ok: true,
-          error: null,
           unit: null,
           rate: null,
           peak_rss_bytes: 2 ** 26 * cores,
           size: 1e6,
-          batch: `p-c${cores}`,
           t_start: t,
-          t_end: t + seconds,
-        };
+        }));
         t += seconds;
-        obs.push(JSON.stringify(o));
       }
     }
   }
-  const mon: string[] = [];
+  const mon: MonitorSample[] = [];
   for (let k = 0; k < 60; k++) {
     const cores = CORES[Math.floor((k / 60) * CORES.length)];
-    const sample: MonitorSample = {
+    mon.push({
       t: t0 + k * 0.2,
       rank: 0,
       rss_bytes: 2 ** 26 + k * 2 ** 16,
@@ -79,8 +70,7 @@ async function writeRunDir(root: string, i: number): Promise<void> {
       cores,
       batch: `p-c${cores}`,
       phase: `op:${OPS[k % OPS.length]}`,
-    };
-    mon.push(JSON.stringify(sample));
+    });
   }
   const manifest = {
     schema_version: 1,
@@ -125,9 +115,7 @@ async function writeRunDir(root: string, i: number): Promise<void> {
     resumes: [],
     command: [],
   } satisfies Manifest & { environment: { git: unknown } };
-  await Deno.writeTextFile(`${dir}/manifest.json`, JSON.stringify(manifest));
-  await Deno.writeTextFile(`${dir}/observations.jsonl`, obs.join("\n") + "\n");
-  await Deno.writeTextFile(`${dir}/monitor.jsonl`, mon.join("\n") + "\n");
+  await writeRun(dir, { manifest, observations: obs, monitor: mon });
 }
 
 /** The pages adding run `i` must render: its own page, its workload's pages, the index. */
