@@ -7,7 +7,7 @@
  * @module
  */
 import { errorMessage, quote, ValidationError } from "./errors.ts";
-import { readRun } from "./results.ts";
+import { readManifest } from "./results.ts";
 import type { EnvironmentInfo, Manifest, Mode, ParamValues } from "./types.ts";
 
 /** What two runs must share to be compared. */
@@ -62,7 +62,7 @@ export function assertComparable(
 /** Read a baseline run's manifest; a missing or broken run is a ValidationError naming `flag`. */
 export async function readBaselineManifest(dir: string, flag = "--baseline"): Promise<Manifest> {
   try {
-    return (await readRun(dir, { monitor: false })).manifest;
+    return await readManifest(dir);
   } catch (err) {
     if (err instanceof ValidationError) {
       throw new ValidationError(`Baseline ${quote(dir, 200)} (${flag}): ${errorMessage(err)}`);

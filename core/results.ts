@@ -89,7 +89,8 @@ export class RunStore {
 
   /** Open an existing run directory to append to it (`--resume`). */
   static async open(dir: string): Promise<{ store: RunStore; observations: Observation[] }> {
-    const run = await readRun(dir);
+    // the monitor samples are only appended to: not read
+    const run = await readRun(dir, { monitor: false });
     try {
       await Deno.mkdir(join(dir, RUN_FILES.logs), { recursive: true });
       // a torn last line would glue onto the next record: end the file with a newline first
@@ -220,16 +221,8 @@ async function readOptional(path: string): Promise<string> {
   }
 }
 
-/** Read a run directory. Not a run directory → ValidationError naming it. */
-export async function readRun(
-  dir: string,
-  options: { onWarning?: (msg: string) => void; monitor?: boolean } = {},
-): Promise<RunData> {
-  const warnings: string[] = [];
-  const warn = (msg: string) => {
-    warnings.push(msg);
-    options.onWarning?.(msg);
-  };
+/** Read a run directory's manifest alone. Not a run directory → ValidationError naming it. */
+export async function readManifest(dir: string): Promise<Manifest> {
   let manifest: Manifest;
   const mpath = join(dir, RUN_FILES.manifest);
   try {
@@ -252,6 +245,20 @@ export async function readRun(
       }; this scalebench reads version 1`,
     );
   }
+  return manifest;
+}
+
+/** Read a run directory. Not a run directory → ValidationError naming it. */
+export async function readRun(
+  dir: string,
+  options: { onWarning?: (msg: string) => void; monitor?: boolean } = {},
+): Promise<RunData> {
+  const warnings: string[] = [];
+  const warn = (msg: string) => {
+    warnings.push(msg);
+    options.onWarning?.(msg);
+  };
+  const manifest = await readManifest(dir);
   const opath = join(dir, RUN_FILES.observations);
   const observations = parseJsonl<Observation>(await readOptional(opath), {
     file: opath,
