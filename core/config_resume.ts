@@ -8,7 +8,7 @@
  */
 import { RUN_SETTINGS } from "./config.ts";
 import { quote, ValidationError } from "./errors.ts";
-import { completeSettings, longFlag, REDACTED, type SettingDecls } from "./settings.ts";
+import { completeSettings, defaultOf, longFlag, REDACTED, type SettingDecls } from "./settings.ts";
 import type { Manifest, RunConfig } from "./types.ts";
 
 /** Run settings a resume may change: how the run is watched, not what it measures. */
@@ -102,9 +102,7 @@ export function resumeConfig(
     } else if (value !== undefined && !same(value, was)) {
       throw contradiction(longFlag(decl), value, was);
     } else if (was === undefined) {
-      out.providerSettings[key] = Array.isArray(decl.default)
-        ? [...decl.default]
-        : decl.default as never;
+      out.providerSettings[key] = defaultOf(decl);
     }
   }
   return out;

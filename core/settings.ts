@@ -224,14 +224,14 @@ export function completeSettings<S extends SettingDecls>(
   return out as SettingsOf<S>;
 }
 
-/** The record with every secret replaced by `<redacted>`, for the manifest and messages. */
+/** The marker a redacted secret has in a stored record. */
+export const REDACTED = "<redacted>";
+
+/** The record with every secret replaced by {@linkcode REDACTED}, for the manifest and messages. */
 export function redactSettings(settings: Settings, decls: SettingDecls): Record<string, Json> {
   const out: Record<string, Json> = {};
   for (const [k, v] of Object.entries(settings)) {
-    out[k] = decls[k]?.secret && v !== null ? "<redacted>" : v as Json;
+    out[k] = decls[k]?.secret && v !== null ? REDACTED : v as Json;
   }
   return out;
 }
-
-/** The marker a redacted secret has in a stored record. */
-export const REDACTED = "<redacted>";
