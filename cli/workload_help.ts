@@ -17,7 +17,7 @@ import type { Command } from "@commander-js/extra-typings";
 import { wrap } from "./_table.ts";
 
 /** A parameter's type with its choices or range: `int [1..64]`, `enum {v2|v3}`. */
-export function paramType(spec: ParamSpec): string {
+function paramType(spec: ParamSpec): string {
   if (spec.type === "enum") return `enum {${spec.values.join("|")}}`;
   const min = "min" in spec ? spec.min : undefined;
   const max = "max" in spec ? spec.max : undefined;
@@ -27,7 +27,7 @@ export function paramType(spec: ParamSpec): string {
 }
 
 /** A default as it is typed on the command line (`--set key=VALUE`), with its unit. */
-export function paramDefault(spec: ParamSpec): string {
+function paramDefault(spec: ParamSpec): string {
   const v = spec.default;
   const text = typeof v === "string" ? (v === "" ? "''" : v) : String(v);
   return spec.unit ? `${text} ${spec.unit}` : text;
@@ -62,7 +62,7 @@ function runDefaults() {
 }
 
 /** The help text of a loaded workload, fitted to `width` columns. */
-export function workloadHelpText(w: LoadedWorkload, options: { width?: number } = {}): string {
+function workloadHelpText(w: LoadedWorkload, options: { width?: number } = {}): string {
   const width = options.width ?? 100;
   const def = w.definition;
   const name = w.ref.startsWith("file:") ? new URL(w.ref).pathname : w.ref;

@@ -11,7 +11,7 @@ import type { Block } from "./kernels.ts";
 import { diagPairs, type Piece, type Region, rowBytes } from "./transpose.ts";
 
 /** Bytes of the largest block one rank sends another in one round. */
-export const ROUND_BYTES = 1 << 20;
+const ROUND_BYTES = 1 << 20;
 
 /** The diagonal block is computed in this many slices (at most), between which I/O progresses. */
 const DIAG_SLICES = 16;
@@ -142,7 +142,7 @@ function piecesOf(
  * A function that resolves after one turn of the event loop (a message to itself: no timer
  * clamping, ~15 µs), so that pending socket reads and writes progress; `close()` when done.
  */
-export function eventLoopTurns(): (() => Promise<void>) & { close(): void } {
+function eventLoopTurns(): (() => Promise<void>) & { close(): void } {
   const channel = new MessageChannel();
   const waiting: (() => void)[] = [];
   channel.port1.onmessage = () => waiting.shift()?.();

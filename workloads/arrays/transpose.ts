@@ -173,7 +173,7 @@ export function packRows(
 }
 
 /** Encode `n` values of `src` from `from`: uint16s at `u16[lo ..]`, 17th bits at `u8[hi ..]`. */
-export function encodeRun(
+function encodeRun(
   src: Int32Array,
   to: { from: number; n: number; u8: Uint8Array; u16: Uint16Array; lo: number; hi: number },
 ): void {
