@@ -19,15 +19,15 @@ export interface StartOptions {
   log?(line: string): void;
   /** Prefix of its lines in the log */
   label?: string;
-  /** stderr lines kept for the tail (default 15) */
-  tailLines?: number;
-  /** Seconds between memory samples of its process tree (default 0.1, more often at first; 0: none) */
-  sampleInterval?: number;
 }
 
+/** stderr lines kept for a failed run's reason */
+const TAIL_LINES = 15;
+/** Milliseconds between memory samples of a process tree (more often at first) */
+const SAMPLE_MS = 100;
+
 /** A started process. */
-export interface StartedProcess {
-  pid: number;
+interface StartedProcess {
   /** Resolves when it exited (never rejects) */
   status: Promise<Deno.CommandStatus>;
   /** Its last stderr lines, once its output has been read (after `status`, await `drained`) */
@@ -36,8 +36,6 @@ export interface StartedProcess {
   drained: Promise<void>;
   /** Peak resident memory of its process tree so far (sampled), bytes, or null */
   peakRssBytes(): number | null;
-  /** SIGTERM its process group, SIGKILL after `graceMs` (default 2000); resolves when it exited */
-  stop(graceMs?: number): Promise<void>;
 }
 
 const live = new Set<number>();
@@ -134,7 +132,7 @@ async function pumpLines(
  * Start `argv` (no shell) in its own process group. A program that cannot be started (not found,
  * not executable) is a ValidationError naming it.
  */
-export function startProcess(argv: string[], options: StartOptions = {}): StartedProcess {
+function startProcess(argv: string[], options: StartOptions): StartedProcess {
   if (!argv.length || !argv[0]) throw new ValidationError("The command to run is empty");
   hookExit();
   let child: Deno.ChildProcess;
@@ -163,13 +161,12 @@ export function startProcess(argv: string[], options: StartOptions = {}): Starte
   const label = options.label ? `${options.label} ` : "";
   const log = options.log ?? (() => {});
   const tail: string[] = [];
-  const keep = options.tailLines ?? 15;
   const drained = Promise.all([
     pumpLines(child.stdout, (l) => log(label + l)),
     pumpLines(child.stderr, (l) => {
       log(label + l);
       tail.push(l);
-      if (tail.length > keep) tail.shift();
+      if (tail.length > TAIL_LINES) tail.shift();
     }),
   ]).then(() => {});
   const peaks = new Map<number, number>();
@@ -179,18 +176,17 @@ export function startProcess(argv: string[], options: StartOptions = {}): Starte
       if (m) peaks.set(p, Math.max(peaks.get(p) ?? 0, m.hwm, m.rss));
     }
   };
-  // often at first (short programs), then every sampleInterval
-  const every = (options.sampleInterval ?? 0.1) * 1000;
+  // often at first (short programs), then every SAMPLE_MS
   let timer: ReturnType<typeof setTimeout> | null = null, ended = false;
   const schedule = (ms: number) => {
     if (ended) return;
     timer = setTimeout(() => {
       sample();
-      schedule(Math.min(every, ms * 2));
+      schedule(Math.min(SAMPLE_MS, ms * 2));
     }, ms);
   };
   sample();
-  if (every > 0) schedule(Math.min(every, 5));
+  schedule(5);
   const status = child.status.then((s) => {
     ended = true;
     if (timer !== null) clearTimeout(timer);
@@ -200,17 +196,10 @@ export function startProcess(argv: string[], options: StartOptions = {}): Starte
     return s;
   });
   return {
-    pid,
     status,
     drained,
     stderrTail: () => tail.join("\n").trim(),
     peakRssBytes: () => (peaks.size ? [...peaks.values()].reduce((a, b) => a + b, 0) : null),
-    async stop(graceMs = 2000) {
-      killGroup(pid, "SIGTERM");
-      const t = setTimeout(() => killGroup(pid, "SIGKILL"), graceMs);
-      await status;
-      clearTimeout(t);
-    },
   };
 }
 
