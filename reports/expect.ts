@@ -21,6 +21,7 @@ import {
 } from "../core/expect.ts";
 import { type Interval, judgeBound, type Judgement, pct } from "../core/stats_interval.ts";
 import { fmtInterval } from "./_format.ts";
+import { coresLabel } from "../core/labels.ts";
 import type { OpAnalysis, PointStats, RunAnalysis } from "./model.ts";
 
 /** The verdict of an expectation: a judgement, or skipped (a workload's, outside this run). */
@@ -159,7 +160,7 @@ function judgePoints(
   }
   const verdict = combine(points.map((p) => p.verdict));
   const pieces = points.map((p) =>
-    `${p.cores} core${p.cores === 1 ? "" : "s"} ${
+    `${coresLabel(p.cores)} ${
       p.value === null ? "" : `${fmtInterval(p.value, p.ci)}${ciText(p.ci)} `
     }${phrase(e, p.verdict, p.ci, p.value)}`
   );

@@ -11,6 +11,7 @@
 import type { EnvironmentDifference } from "../core/expect_baseline.ts";
 import { compareSamples, type ComparisonVerdict, regressionTest } from "../core/stats_compare.ts";
 import { type Interval, pct } from "../core/stats_interval.ts";
+import { coresLabel } from "../core/labels.ts";
 import { fmtInterval, fmtSig } from "./_format.ts";
 import type { PointStats, RunAnalysis } from "./model.ts";
 
@@ -105,9 +106,9 @@ function compareRow(
     regressed: reg.regressed,
     falseAlarmRate: reg.falseAlarmRate,
     status,
-    message: `${op} at ${pair.base.cores} core${pair.base.cores === 1 ? "" : "s"}: ${
-      fmtSig(pair.base.summary!.median)
-    } s → ${fmtSig(pair.run.summary!.median)} s, ${ratio}, ${verdict}; ${reg.reason}`,
+    message: `${op} at ${coresLabel(pair.base.cores)}: ${fmtSig(pair.base.summary!.median)} s → ${
+      fmtSig(pair.run.summary!.median)
+    } s, ${ratio}, ${verdict}; ${reg.reason}`,
   };
 }
 

@@ -28,6 +28,7 @@ import { scopeOf } from "../core/expect_run.ts";
 import { captureEnvironment } from "../core/environment.ts";
 import { planRecord } from "../core/planner.ts";
 import { quote } from "../core/errors.ts";
+import { coresLabel } from "../core/labels.ts";
 import type { EnvironmentInfo } from "../core/types.ts";
 import type { WorkloadExport, WorkloadLoader } from "../core/workload.ts";
 import { type ExpectationResult, judgeExpectations } from "./expect.ts";
@@ -200,9 +201,7 @@ export async function measure(
       message: `${failed.length} observation${
         failed.length > 1 ? "s" : ""
       } of ${measured.definition.name} failed: ${
-        failed.slice(0, 3).map((o) =>
-          `${o.op} at ${o.cores} core${o.cores === 1 ? "" : "s"}: ${o.error ?? "failed"}`
-        )
+        failed.slice(0, 3).map((o) => `${o.op} at ${coresLabel(o.cores)}: ${o.error ?? "failed"}`)
           .join("; ")
       }`,
     });

@@ -13,6 +13,7 @@ import { type FigureFile, FigureSet } from "./_figures.ts";
 import { bounds, fmtSig, fmtTime } from "./_format.ts";
 import { badge, page } from "./_page.ts";
 import { type RegressionResult, regressionTest } from "../core/stats_compare.ts";
+import { coresLabel } from "../core/labels.ts";
 import { commitOf } from "./html_index.ts";
 import type { RunAnalysis } from "./model.ts";
 import { measured, seriesStyle } from "./plots.ts";
@@ -174,7 +175,7 @@ export function historyChart(track: Track, op: string, regs: Regression[]): Char
         marker,
       },
     );
-    legend.push({ label: `${c} core${c === 1 ? "" : "s"}`, line: stroke, marker });
+    legend.push({ label: coresLabel(c), line: stroke, marker });
   });
   const mine = regs.filter((r) => r.op === op);
   if (mine.length) {

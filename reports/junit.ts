@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { coresLabel } from "../core/labels.ts";
 import type { RunChecks } from "./expect_run.ts";
 
 /** Escape text for XML content and attributes; drop characters XML 1.0 cannot hold. */
@@ -31,10 +32,6 @@ interface Case {
     | { kind: "pass"; out: string }
     | { kind: "failure"; type: string; message: string; detail: string }
     | { kind: "skipped"; message: string };
-}
-
-function cores(n: number): string {
-  return `${n} core${n === 1 ? "" : "s"}`;
 }
 
 /** A number for a message: 6 significant digits. */
@@ -84,7 +81,7 @@ function suiteXml(
 function checkCases(c: RunChecks): Case[] {
   const cls = `scalebench.${c.run.workload}.checks`;
   return c.checks.map((r) => ({
-    name: `${r.op} at ${cores(r.cores)}`,
+    name: `${r.op} at ${coresLabel(r.cores)}`,
     classname: cls,
     time: r.seconds,
     outcome: r.failed
@@ -92,7 +89,7 @@ function checkCases(c: RunChecks): Case[] {
         kind: "failure",
         type: "check",
         message: `${r.failed} of ${r.observations} observations of ${r.op} at ${
-          cores(r.cores)
+          coresLabel(r.cores)
         } failed: ${r.errors.join("; ")}`,
         detail: r.errors.join("\n"),
       }
@@ -108,7 +105,7 @@ function expectationCases(c: RunChecks): Case[] {
       e.message,
       `source: ${e.source}`,
       ...e.points.map((p) =>
-        `${cores(p.cores)}: ${num(p.value)}${
+        `${coresLabel(p.cores)}: ${num(p.value)}${
           p.ci
             ? ` [${num(p.ci.lo)}, ${num(p.ci.hi)}] level ${num(p.ci.level)} (${p.ci.method})`
             : ""
@@ -135,7 +132,7 @@ function regressionCases(c: RunChecks): Case[] {
   const b = c.baseline!;
   const cls = `scalebench.${c.run.workload}.regressions`;
   return b.rows.map((r) => ({
-    name: `${r.op} at ${cores(r.cores)}`,
+    name: `${r.op} at ${coresLabel(r.cores)}`,
     classname: cls,
     time: 0,
     outcome: r.status === "fail"

@@ -14,6 +14,7 @@ import { bounds, fmtInterval, fmtLevel } from "./_format.ts";
 import { amdahlTime, type Estimate, gustafsonSpeedup, uslCapacity } from "./fits.ts";
 import type { OpAnalysis, PointStats } from "./model.ts";
 import type { Mode } from "../core/types.ts";
+import { coresLabel } from "../core/labels.ts";
 
 /** Colours of series (Okabe–Ito), in order. */
 export const PALETTE = [
@@ -132,9 +133,7 @@ function yAxis(kind: Kind, mode: Mode, n0: number): Chart["y"] {
     return {
       type: "log",
       base: 2,
-      label: mode === "weak"
-        ? "scaled speedup k·t₀/tₖ"
-        : `speedup vs ${n0} core${n0 === 1 ? "" : "s"}`,
+      label: mode === "weak" ? "scaled speedup k·t₀/tₖ" : `speedup vs ${coresLabel(n0)}`,
       include: [1],
     };
   }

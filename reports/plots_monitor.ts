@@ -7,6 +7,7 @@
  */
 import type { Chart, Layer, LegendItem } from "./_chart.ts";
 import type { MonitorSample, Observation } from "../core/types.ts";
+import { coresLabel } from "../core/labels.ts";
 import { seriesStyle } from "./plots.ts";
 
 /** Most samples drawn per plot; more are evenly subsampled per series. */
@@ -81,7 +82,7 @@ export function monitorCharts(
   const points = [...groupBy(valid, (s) => String(s.batch ?? s.cores ?? "")).values()]
     .map((list) => ({
       x: list[0].t - t0,
-      label: list[0].cores ? `${list[0].cores} core${list[0].cores === 1 ? "" : "s"}` : "",
+      label: list[0].cores ? coresLabel(list[0].cores) : "",
     }))
     .filter((p) => p.label);
   const ranks = [...new Set(valid.map((s) => s.rank))].sort((a, b) => a - b);

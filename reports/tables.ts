@@ -9,6 +9,7 @@ import { bounds, fmtBytes, fmtCount, fmtInterval, fmtLevel, fmtPct, fmtSig } fro
 import type { Estimate, Fits } from "./fits.ts";
 import type { OpAnalysis, PointStats } from "./model.ts";
 import type { Observation } from "../core/types.ts";
+import { coresLabel } from "../core/labels.ts";
 import { badge } from "./_page.ts";
 
 function num(text: string | SafeHtml, cls = "num"): SafeHtml {
@@ -84,7 +85,7 @@ ${num(p.rate === null ? reason("no metric") : fmtSig(p.rate, 3))}
             <th>scale</th>
             <th colspan="3" class="sep">time</th>
             <th colspan="3" class="sep">scaling vs ${
-    base ? `${base.cores} core${base.cores === 1 ? "" : "s"}` : "baseline"
+    base ? coresLabel(base.cores) : "baseline"
   }</th>
             <th colspan="3" class="sep">resources</th>
             <th class="sep"></th>
