@@ -20,6 +20,7 @@
  * @module
  */
 import { quote, ValidationError } from "./errors.ts";
+import { coresLabel } from "./labels.ts";
 import type { BoundOp } from "./stats_interval.ts";
 import type { Mode } from "./types.ts";
 
@@ -240,8 +241,8 @@ export function checkExpectation(
   }
   if (e.figure === "karp-flatt" && at.every((c) => c === sorted[0])) {
     fail(
-      `bounds Karp–Flatt at the reference point (${sorted[0]} core${
-        sorted[0] === 1 ? "" : "s"
+      `bounds Karp–Flatt at the reference point (${
+        coresLabel(sorted[0])
       }), where it is undefined (choose a larger core count)`,
     );
   }

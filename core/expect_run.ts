@@ -14,7 +14,7 @@ import {
   planExpectations,
   type PlannedExpectation,
 } from "./expect.ts";
-import { assertComparable, readBaselineManifest } from "./expect_baseline.ts";
+import { assertComparable, comparableOf, readBaselineManifest } from "./expect_baseline.ts";
 import type { Plan, RunConfig } from "./types.ts";
 import type { WorkloadDefinition } from "./workload.ts";
 
@@ -118,7 +118,7 @@ export async function planChecks(
   if (config.baseline !== null) {
     const base = await readBaselineManifest(config.baseline);
     assertComparable(
-      { workload: base.workload.name, mode: base.mode, params: base.workload.params },
+      comparableOf(base),
       { workload: definition.name, mode: plan.mode, params: plan.params },
       `Baseline ${quote(config.baseline, 200)} (--baseline)`,
     );
