@@ -61,7 +61,12 @@ export function operationTable(
   options: { mode: string; width?: number; wide?: boolean },
 ): OperationTable {
   const byCores = new Map<number, Observation[]>();
-  for (const o of obs) if (!o.warmup) byCores.set(o.cores, [...(byCores.get(o.cores) ?? []), o]);
+  for (const o of obs) {
+    if (o.warmup) continue;
+    const list = byCores.get(o.cores);
+    if (list) list.push(o);
+    else byCores.set(o.cores, [o]);
+  }
   let base: { cores: number; median: number } | null = null;
   let noisy = false;
   const rows: string[][] = [];
