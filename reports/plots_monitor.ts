@@ -75,7 +75,7 @@ export function monitorCharts(
 ): { rss: Chart; cpu: Chart | null; note: string } | null {
   const valid = samples.filter((s) => typeof s.t === "number" && Number.isFinite(s.t));
   if (!valid.length) return null;
-  const t0 = Math.min(...valid.map((s) => s.t));
+  const t0 = valid.reduce((m, s) => Math.min(m, s.t), Infinity); // no spread: 10⁵+ samples
   const series = groupBy(valid, (s) => `${s.batch ?? s.cores ?? ""}|${s.rank}`);
   const stride = Math.max(1, Math.ceil(valid.length / MAX_SAMPLES));
   const bands = phaseBands(observations, valid, t0);
