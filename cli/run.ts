@@ -12,7 +12,7 @@ import { ValidationError } from "../core/errors.ts";
 import { parseSetFlags } from "../core/params.ts";
 import type { Provider } from "../core/provider.ts";
 import type { SettingDecls } from "../core/settings.ts";
-import { readRun } from "../core/results.ts";
+import { readManifest } from "../core/results.ts";
 import { type RunOptions, type RunResult, runSweep, sourceRankCommand } from "../core/run.ts";
 import type { SweepEvent } from "../core/sweep.ts";
 import type { RunConfig } from "../core/types.ts";
@@ -54,7 +54,7 @@ function flagArgument(args: string[], names: string[]): string | undefined {
 }
 
 async function storedProvider(runDir: string): Promise<string> {
-  return configFromManifest((await readRun(runDir, { monitor: false })).manifest).provider;
+  return configFromManifest(await readManifest(runDir)).provider;
 }
 
 /**

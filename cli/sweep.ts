@@ -7,7 +7,7 @@
  */
 import { configFromManifest } from "../core/config_resume.ts";
 import type { Provider } from "../core/provider.ts";
-import { readRun } from "../core/results.ts";
+import { readManifest } from "../core/results.ts";
 import { type RunOptions, type RunResult, runSweep as run } from "../core/run.ts";
 import type { WorkloadLoader } from "../core/workload.ts";
 import { loadProvider } from "../providers/mod.ts";
@@ -27,7 +27,7 @@ export async function runSweep(options: NamedRunOptions): Promise<RunResult> {
   if (typeof options.provider === "object") provider = options.provider;
   else {
     const stored = !options.provider && options.resume
-      ? configFromManifest((await readRun(options.resume, { monitor: false })).manifest).provider
+      ? configFromManifest(await readManifest(options.resume)).provider
       : undefined;
     const loaded = await loadProvider(options.provider ?? stored ?? "local", {
       flag: "provider",
