@@ -43,6 +43,11 @@ function outDirOf(ctx: Ctx): string {
   return new URL(dir, `file://${Deno.cwd()}/`).pathname.replace(/\/$/, "");
 }
 
+/** The file the driver touches while it runs, so the sweep's allocation knows it is wanted. */
+function aliveFileOf(ctx: Ctx): string {
+  return `${outDirOf(ctx)}/allocation.alive`;
+}
+
 function files(batch: Batch, ctx: Ctx) {
   return {
     spec: `${ctx.logsDir}/${batch.id}.spec.json`,
@@ -81,6 +86,8 @@ class SlurmSession implements ProviderSession<SlurmHandle> {
   #rankCommand: string[];
   #allocation: Allocation | null = null;
   #allocationEmitted = false;
+  /** The sweep's allocation script (--one-allocation): the same for every point, built once */
+  #allocationText: string | null = null;
 
   constructor(ctx: Ctx, rankCommand: string[]) {
     this.#ctx = ctx;
@@ -152,10 +159,10 @@ class SlurmSession implements ProviderSession<SlurmHandle> {
 
   #allocationScript(): string {
     const ctx = this.#ctx;
-    return allocationScript(ctx.plan.points, ctx.settings, {
+    return this.#allocationText ??= allocationScript(ctx.plan.points, ctx.settings, {
       runId: ctx.runId,
       outDir: outDirOf(ctx),
-      aliveFile: `${outDirOf(ctx)}/allocation.alive`,
+      aliveFile: aliveFileOf(ctx),
     });
   }
 
@@ -177,7 +184,7 @@ class SlurmSession implements ProviderSession<SlurmHandle> {
   async submitAllocation(): Promise<void> {
     const ctx = this.#ctx;
     const out = outDirOf(ctx);
-    const aliveFile = `${out}/allocation.alive`;
+    const aliveFile = aliveFileOf(ctx);
     const script = `${ctx.logsDir}/${ALLOCATION_SCRIPT}`;
     await Deno.writeTextFile(aliveFile, `${ctx.runId}\n`);
     await Deno.writeTextFile(script, this.#allocationScript());
