@@ -33,6 +33,11 @@ export function jobName(runId: string, batch: string): string {
   return `sb-${runId}-${batch}`.replace(/[^\w.-]/g, "_").slice(0, 128);
 }
 
+/** The directive that marks every job of the run as scalebench's (`scalebench:<run id>`). */
+function runComment(runId: string): string {
+  return `--comment=scalebench:${runId.replace(/[^\w.-]/g, "_")}`;
+}
+
 /** What the script needs besides the batch and settings. */
 export interface ScriptOptions {
   runId: string;
@@ -83,7 +88,7 @@ export function batchScript(
   const out = directivePath(options.outDir, "Job output directory");
   const d: string[] = [
     `--job-name=${jobName(options.runId, batch.id)}`,
-    `--comment=scalebench:${options.runId.replace(/[^\w.-]/g, "_")}`,
+    runComment(options.runId),
     `--nodes=${p.nodes}`,
     `--ntasks=${p.ranks}`,
     `--ntasks-per-node=${perNode}`,
@@ -159,7 +164,7 @@ export function allocationScript(
   const out = directivePath(options.outDir, "Job output directory");
   const d = [
     `--job-name=${jobName(options.runId, "allocation")}`,
-    `--comment=scalebench:${options.runId.replace(/[^\w.-]/g, "_")}`,
+    runComment(options.runId),
     `--nodes=${nodes}`,
     "--ntasks-per-node=1",
     `--cpus-per-task=${cpusPerNode}`,
