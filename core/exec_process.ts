@@ -209,7 +209,9 @@ export async function runProcess(argv: string[], options: StartOptions = {}): Pr
   const p = startProcess(argv, options);
   const s = await p.status;
   const seconds = (performance.now() - t0) / 1000;
-  await Promise.race([p.drained, new Promise((r) => setTimeout(r, 2000))]);
+  let timer: ReturnType<typeof setTimeout> | undefined; // the output's last bytes, for 2 s at most
+  await Promise.race([p.drained, new Promise((r) => (timer = setTimeout(r, 2000)))]);
+  clearTimeout(timer);
   return {
     ran: true,
     code: s.signal ? null : s.code,

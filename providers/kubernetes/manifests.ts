@@ -12,6 +12,7 @@ import type { RankSpec } from "../../core/protocol.ts";
 import type { Batch, Json } from "../../core/types.ts";
 import type { PatchOp } from "./client.ts";
 import type { KubeSettings } from "./settings.ts";
+import { REDACTED } from "../../core/settings.ts";
 
 /** Metadata of the objects built here. */
 export type KubeMeta = {
@@ -61,8 +62,6 @@ export const TOKEN_KEY = SECRET_FILES.token;
 export const POD_FS_GROUP = 10001;
 /** The node label pods are spread over. */
 export const HOSTNAME_KEY = "kubernetes.io/hostname";
-/** What saved manifests show instead of the token. */
-export const REDACTED = "<redacted>";
 
 /** 32-bit FNV-1a of a string, as 8 hex digits. */
 export function shortHash(text: string): string {

@@ -19,7 +19,8 @@ import { makeRankSpec } from "../../core/provider_util.ts";
 import type { Batch } from "../../core/types.ts";
 import { KubeBatch, type KubeTuning } from "./batch.ts";
 import { connectKube, type KubeApiError, type KubeClient } from "./client.ts";
-import { buildManifests, manifestsYaml, REDACTED, runSelector } from "./manifests.ts";
+import { buildManifests, manifestsYaml, runSelector } from "./manifests.ts";
+import { REDACTED } from "../../core/settings.ts";
 import { TLS_FILE_NAMES, type TlsFiles } from "../../core/tls.ts";
 import { type KubeSettings, kubeSettings, type KubeSettingsRecord } from "./settings.ts";
 
