@@ -214,6 +214,9 @@ export async function runCommandBatch(o: CommandRankOptions): Promise<void> {
       // stopped (Ctrl-C, a cancel): the process exits in a moment, with nothing recorded
       if (rankStopping()) await new Promise<never>(() => {});
       monitor.phase("idle");
+      // ranks sharing a directory see each other's records files: read them only once every
+      // rank's program has ended, never one still being written
+      await coll.barrier();
       const files = await readRecordsFiles(dir);
       if (run.ran && command.records) {
         const extra = await command.records(dir, {

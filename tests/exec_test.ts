@@ -6,7 +6,7 @@ import { runSweep } from "../mod.ts";
 import { readRun } from "../core/results.ts";
 import { cli } from "./_cli.ts";
 import { needCommand, needs, PYTHON } from "./_needs.ts";
-import { RECORDS_PROGRAM } from "./provider_conformance.ts";
+import { assertOutcome, RECORDS_PROGRAM } from "./provider_conformance.ts";
 
 const BENCH = new URL("./testdata/programs/bench.py", import.meta.url).pathname;
 const MODULE = new URL("./testdata/workloads/command_bench.ts", import.meta.url).pathname;
@@ -85,7 +85,7 @@ Deno.test(needs([python], {
       output: out,
       log: () => {},
     });
-    assert.deepEqual([r.status, r.observations, r.failed], ["complete", 2, 0]);
+    await assertOutcome(r, ["complete", 2, 0]);
     const run = await readRun(r.runDir);
     assert.deepEqual(run.observations.map((o) => [o.op, o.seconds, o.rate]), [
       ["compute", 0.25, 24],
@@ -106,7 +106,7 @@ Deno.test("the first repetition defines a program's operations for later batches
     output: out,
     log: () => {},
   });
-  assert.deepEqual([r.status, r.observations, r.failed], ["complete", 8, 0]);
+  await assertOutcome(r, ["complete", 8, 0]);
   assert.deepEqual(r.plan.operations, ["compute", "io"]);
   // a run killed after its first three observations
   const file = `${r.runDir}/observations.jsonl`;

@@ -4,7 +4,7 @@
 // the permissions README's Role grants: exactly those a sweep uses.
 import assert from "node:assert/strict";
 import { parse } from "yaml";
-import { FAULTY } from "./provider_conformance.ts";
+import { assertOutcome, FAULTY } from "./provider_conformance.ts";
 import { cliRun, clusterTest, sweep, waitFor } from "./k8s/harness.ts";
 
 clusterTest(
@@ -14,7 +14,7 @@ clusterTest(
     // workload parameters travel in the spec: 140 000 characters of them
     const label = "x".repeat(140_000);
     const r = await sweep(c, { workload: FAULTY, params: { label }, cores: [2] });
-    assert.deepEqual([r.status, r.observations, r.failed], ["complete", 1, 0]);
+    await assertOutcome(r, ["complete", 1, 0]);
     const secret = c.store.history.find((e) => e.resource === "secrets" && e.type === "ADDED");
     const spec = JSON.parse(atob(secret!.object.data["spec.json"]));
     assert.equal(spec.point.params.label, label);
@@ -81,7 +81,7 @@ clusterTest(
   { forbidden: (verb, resource) => !role.has(`${verb} ${resource}`) },
   async (c) => {
     const r = await sweep(c, { cores: [1, 2] });
-    assert.deepEqual([r.status, r.observations, r.failed], ["complete", 2, 0]);
+    await assertOutcome(r, ["complete", 2, 0]);
     assert.deepEqual(Object.keys(c.api.stats.verbs).sort(), [...role].sort());
   },
 );

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { makeTlsCert } from "./k8s/certs.ts";
 import type { FakeCluster } from "./k8s/cluster.ts";
 import { cliRun, clusterTest, sweep, testWorkload, waitFor } from "./k8s/harness.ts";
+import { assertOutcome } from "./provider_conformance.ts";
 
 /** DNS queries for rank 0's name of the run's only Job, through every search domain. */
 function rank0Queries(c: FakeCluster, job: string): number {
@@ -14,7 +15,7 @@ function rank0Queries(c: FakeCluster, job: string): number {
 
 clusterTest("kubernetes: the ranks find rank 0 by its name in the cluster DNS", {}, async (c) => {
   const r = await sweep(c, { cores: [2] });
-  assert.deepEqual([r.status, r.observations, r.failed], ["complete", 1, 0]);
+  await assertOutcome(r, ["complete", 1, 0]);
   const job = r.run.manifest.provider.jobs[0].job_id!;
   // `<job>-0.<service>` has 1 dot (< ndots 5): the search list's first domain answers
   assert.ok((c.dns.queries.get(`${job}-0.${job}.bench.svc.cluster.local`) ?? 0) >= 1);
@@ -26,7 +27,7 @@ clusterTest(
   { dnsDelayMs: 3000 },
   async (c) => {
     const r = await sweep(c, { cores: [2] });
-    assert.deepEqual([r.status, r.observations, r.failed], ["complete", 1, 0]);
+    await assertOutcome(r, ["complete", 1, 0]);
     const job = r.run.manifest.provider.jobs[0].job_id!;
     // ~8 queries a try (4 names × A and AAAA); every 10 ms that was ~1000 in 3 s
     const n = rank0Queries(c, job);
@@ -39,7 +40,7 @@ clusterTest(
   { ipFamily: "IPv6" },
   async (c) => {
     const r = await sweep(c, { cores: [1, 2], rendezvousTimeout: 8 });
-    assert.deepEqual([r.status, r.observations, r.failed], ["complete", 2, 0]);
+    await assertOutcome(r, ["complete", 2, 0]);
     const job = r.run.manifest.provider.jobs[1].job_id!;
     assert.ok((c.dns.queries.get(`${job}-0.${job}.bench.svc.cluster.local`) ?? 0) >= 1);
   },
@@ -135,12 +136,12 @@ clusterTest(
     });
     // the name from the certificate itself
     let r = await sweep(c, { cores: [2], settings: tls("rdv-tls") });
-    assert.deepEqual([r.status, r.observations, r.failed], ["complete", 1, 0]);
+    await assertOutcome(r, ["complete", 1, 0]);
     const yaml = r.logs["p01-c0002.yaml"];
     assert.ok(yaml.includes("value: rendezvous.bench.example"), yaml);
     // --k8s-tls-server-name: another name of the certificate
     r = await sweep(c, { cores: [2], settings: tls("two-names", "two.bench.example") });
-    assert.deepEqual([r.status, r.observations, r.failed], ["complete", 1, 0]);
+    await assertOutcome(r, ["complete", 1, 0]);
     // a name the certificate is not for: the ranks refuse rank 0
     r = await sweep(c, {
       cores: [2],

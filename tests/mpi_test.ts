@@ -6,6 +6,7 @@ import { runSweep } from "../mod.ts";
 import { readRun } from "../core/results.ts";
 import { cli } from "./_cli.ts";
 import { needCommand, needOnPath, needPython, needs, needSlurm, PYTHON } from "./_needs.ts";
+import { assertOutcome } from "./provider_conformance.ts";
 
 const WORLD = new URL("./testdata/programs/mpi_world.py", import.meta.url).pathname;
 const mpirun = await needCommand("mpirun");
@@ -32,7 +33,7 @@ Deno.test(needs([mpirun, mpi4py], {
       output: out,
       log: () => {},
     });
-    assert.deepEqual([r.status, r.observations, r.failed], ["complete", 8, 0]);
+    await assertOutcome(r, ["complete", 8, 0]);
     const run = await readRun(r.runDir);
     assert.deepEqual(run.manifest.workload.operations, ["allreduce", "nodes"]);
     for (const o of run.observations) {

@@ -104,6 +104,29 @@ function options(
   };
 }
 
+/**
+ * Assert a sweep's `[status, observations, failed]` (or `[status, observations]`); when they
+ * differ, the message carries the errors of the run's failed observations, so a failure in CI
+ * says why.
+ */
+export async function assertOutcome(
+  r: { status: string; observations: number; failed: number; runDir: string },
+  expected: [string, number, number] | [string, number],
+): Promise<void> {
+  const actual = [r.status, r.observations, r.failed].slice(0, expected.length);
+  if (JSON.stringify(actual) === JSON.stringify(expected)) return;
+  let errors = "";
+  try {
+    const run = await readRun(r.runDir);
+    errors = run.observations.filter((o) => !o.ok).map((o) =>
+      `\n  ${o.cores} cores, rep ${o.rep}, ${o.op}: ${o.error}`
+    ).join("");
+  } catch (err) {
+    errors = `\n  (the run could not be read: ${(err as Error).message})`;
+  }
+  assertEquals(actual, expected as unknown[], `The sweep's outcome differs${errors}`);
+}
+
 /** Register the conformance tests for `target`. */
 export function providerConformance(target: ConformanceTarget): void {
   const name = target.provider.name;
@@ -129,7 +152,7 @@ export function providerConformance(target: ConformanceTarget): void {
       reps: 2,
       warmup: 1,
     }));
-    assertEquals([r.status, r.observations, r.failed], ["complete", 6, 0]);
+    await assertOutcome(r, ["complete", 6, 0]);
     const run = await readRun(r.runDir);
     for (const o of run.observations) {
       assertEquals(o.rank_seconds.length, o.ranks);
@@ -163,7 +186,7 @@ export function providerConformance(target: ConformanceTarget): void {
       layout: "ranks",
       reps: 2,
     }));
-    assertEquals([r.status, r.observations, r.failed], ["failed", 4, 2]);
+    await assertOutcome(r, ["failed", 4, 2]);
     const run = await readRun(r.runDir);
     const failed = run.observations.filter((o) => !o.ok);
     assertEquals(failed.map((o) => [o.cores, o.rep]), [[2, 0], [2, 1]]);
@@ -185,7 +208,7 @@ export function providerConformance(target: ConformanceTarget): void {
       layout: "ranks",
       reps: 3,
     }));
-    assertEquals([r.status, r.observations, r.failed], ["failed", 3, 1]);
+    await assertOutcome(r, ["failed", 3, 1]);
     const run = await readRun(r.runDir);
     const bad = run.observations.filter((o) => !o.ok);
     assertEquals(bad.map((o) => [o.rep, o.error]), [[1, "rank 1: wrong on purpose"]]);
@@ -216,7 +239,7 @@ export function providerConformance(target: ConformanceTarget): void {
       },
     }));
     assert(cancelledAt > 0, `the point never started (${(Date.now() - started) / 1000} s)`);
-    assertEquals([r.status, r.observations], ["interrupted", 0]);
+    await assertOutcome(r, ["interrupted", 0]);
     assert(Date.now() - cancelledAt < 5000, `cancel took ${(Date.now() - cancelledAt) / 1000} s`);
     await target.assertNothingLeft(r);
     const run = await readRun(r.runDir);
@@ -234,7 +257,7 @@ export function providerConformance(target: ConformanceTarget): void {
       reps: 1,
       timeout: Math.max(3, target.startSeconds ?? 0),
     }));
-    assertEquals([r.status, r.observations, r.failed], ["failed", 2, 1]);
+    await assertOutcome(r, ["failed", 2, 1]);
     const run = await readRun(r.runDir);
     const bad = run.observations.find((o) => !o.ok)!;
     assertEquals(bad.cores, 1);
@@ -248,11 +271,13 @@ export function providerConformance(target: ConformanceTarget): void {
     const out = await tempDir();
     const r = await runSweep(options(target, out, {
       exec: `sh ${RECORDS_PROGRAM}`,
+      // rank 1 ends 0.3 s after rank 0, its records half written until then
+      params: { lag: 0.3 },
       cores: [1, 2],
       layout: "ranks",
       reps: 2,
     }));
-    assertEquals([r.status, r.observations, r.failed], ["complete", 8, 0]);
+    await assertOutcome(r, ["complete", 8, 0]);
     const run = await readRun(r.runDir);
     assertEquals(run.manifest.workload.name, "records.sh");
     assertEquals(run.manifest.workload.operations, ["compute", "io"]);
@@ -288,7 +313,7 @@ export function providerConformance(target: ConformanceTarget): void {
       layout: "ranks",
       reps: 2,
     }));
-    assertEquals([r.status, r.observations, r.failed], ["complete", 2, 0]);
+    await assertOutcome(r, ["complete", 2, 0]);
     const run = await readRun(r.runDir);
     for (const o of run.observations) {
       assertEquals([o.op, o.rank_seconds.length], ["exec", 2]);
@@ -308,7 +333,7 @@ export function providerConformance(target: ConformanceTarget): void {
       layout: "ranks",
       reps: 1,
     }));
-    assertEquals([r.status, r.observations, r.failed], ["failed", 4, 2]);
+    await assertOutcome(r, ["failed", 4, 2]);
     const run = await readRun(r.runDir);
     for (const o of run.observations.filter((o) => o.cores === 2)) {
       assertEquals(o.ok, false);
@@ -342,7 +367,7 @@ export function providerConformance(target: ConformanceTarget): void {
       },
     }));
     assert(cancelledAt > 0, "the point never started");
-    assertEquals([r.status, r.observations], ["interrupted", 0]);
+    await assertOutcome(r, ["interrupted", 0]);
     await target.assertNothingLeft(r);
     // the program's processes carry its parameter in their environment
     let left: number[] = [];

@@ -13,7 +13,12 @@ import { slurmProvider } from "../providers/slurm/mod.ts";
 import { jobName } from "../providers/slurm/script.ts";
 import { cli, spawnCli } from "./_cli.ts";
 import { needs } from "./_needs.ts";
-import { assertNoRanksLeft, FAULTY, providerConformance } from "./provider_conformance.ts";
+import {
+  assertNoRanksLeft,
+  assertOutcome,
+  FAULTY,
+  providerConformance,
+} from "./provider_conformance.ts";
 import { givenCluster } from "./slurm_cluster.ts";
 
 const given = await givenCluster();
@@ -200,7 +205,7 @@ test("an allocation that ends mid-sweep fails the points left, saying so", {}, a
     },
   });
   assert.match(cancelled, /^\d+$/);
-  assert.deepEqual([r.status, r.observations, r.failed], ["failed", 2, 2]);
+  await assertOutcome(r, ["failed", 2, 2]);
   const run = await readRun(r.runDir);
   for (const o of run.observations) {
     assert.match(

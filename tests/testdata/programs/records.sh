@@ -2,7 +2,9 @@
 # A program in another language than scalebench's, for the command-workload tests: POSIX sh
 # writing JSON records to $SCALEBENCH_RECORDS. What it does is chosen by parameters
 # (--set key=value → SCALEBENCH_PARAM_KEY):
-#   mode=records  (default) rank r records op "compute" (0.1·(r+1) s, 10 MB) and op "io" (0.05 s)
+#   mode=records  (default) rank r records op "compute" (0.1·(r+1) s, 10 MB) and op "io" (0.05 s);
+#                 ranks other than 0 wait SCALEBENCH_PARAM_LAG seconds (default 0) between the two
+#                 lines, so rank 0 ends while their records are half written
 #   mode=fail     rank SCALEBENCH_PARAM_RANK says a last word on stderr and exits 3 (others: records)
 #   mode=garbage  a record, then a line that is not JSON
 #   mode=none     no records: the program is timed as a whole
@@ -33,4 +35,5 @@ case $mode in
     if [ "$r" = "${SCALEBENCH_PARAM_RANK:-1}" ]; then echo "rank $r gives up on purpose" >&2; exit 3; fi ;;
 esac
 printf '{"op": "compute", "seconds": 0.%d, "amount": 10, "unit": "MB"}\n' "$((r + 1))" >> "$SCALEBENCH_RECORDS"
+if [ "$r" != 0 ]; then sleep "${SCALEBENCH_PARAM_LAG:-0}"; fi
 printf '{"op": "io", "seconds": 0.05}\n' >> "$SCALEBENCH_RECORDS"
