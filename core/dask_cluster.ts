@@ -353,8 +353,11 @@ export async function waitForWorkers(
     threads: number;
     timeout: number;
     poll?: number;
+    /** Seconds the client may take to reach the scheduler, at least `timeout` (default 10) */
+    connectTimeout?: number;
   },
 ): Promise<ClusterReady> {
+  const connect = Math.max(options.connectTimeout ?? 10, options.timeout);
   const proc = new DaskProcess("wait", {
     python: options.python,
     env: options.env,
@@ -369,13 +372,15 @@ export async function waitForWorkers(
       String(options.timeout),
       "--poll",
       String(options.poll ?? 0.2),
+      "--connect-timeout",
+      String(connect),
     ],
   });
-  // the client's own connect timeout is `timeout`; this bounds Python's start-up on top of it
+  // the client's connect and wait are bounded in Python; this bounds Python's start-up on top
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<null>((
     r,
-  ) => (timer = setTimeout(() => r(null), (options.timeout + 30) * 1000)));
+  ) => (timer = setTimeout(() => r(null), (connect + options.timeout + 30) * 1000)));
   const exit = await Promise.race([proc.exited, late]);
   clearTimeout(timer);
   if (!exit) {

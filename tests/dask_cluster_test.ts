@@ -1,6 +1,6 @@
 // The Dask cluster lifecycle of --engine dask (core/dask_cluster.ts) with Debian's Dask: a
 // scheduler and workers come up and are seen, a killed worker is noticed with its signal, the
-// readiness wait fails naming what it saw, a rank killed with SIGKILL leaves no Dask process, and
+// readiness wait fails naming what it saw (or the scheduler it could not reach), a rank killed with SIGKILL leaves no Dask process, and
 // a Python without distributed is refused up front.
 import assert from "node:assert/strict";
 import {
@@ -82,6 +82,37 @@ Deno.test(needs([dask], {
     assert.deepEqual(await scheduler.process.exited, { code: 0, signal: null });
     assert.match(await Deno.readTextFile(`${dir}/worker-rank-0.log`), /Registered to:/);
     await Deno.remove(dir, { recursive: true });
+  },
+}));
+
+Deno.test(needs([dask], {
+  name: "waitForWorkers() says in one line that no scheduler could be reached, within its bound",
+  async fn() {
+    // a port nobody listens on: bound, then closed
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (listener.addr as Deno.NetAddr).port;
+    listener.close();
+    const address = `tcp://127.0.0.1:${port}`;
+    await assert.rejects(
+      waitForWorkers({
+        python: PYTHON,
+        env: daskEnv({ base: Deno.env.toObject() }),
+        address,
+        workers: 1,
+        threads: 1,
+        timeout: 1,
+        connectTimeout: 1,
+      }),
+      (err: Error) => {
+        assert.match(
+          err.message,
+          new RegExp(
+            `^The Dask cluster was not ready: The scheduler at ${address} could not be reached within 1 s: .+$`,
+          ),
+        );
+        return true;
+      },
+    );
   },
 }));
 

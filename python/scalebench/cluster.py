@@ -3,7 +3,8 @@ until a scheduler sees its workers (what scalebench's ``--engine dask`` runs on 
 
     python -m scalebench.cluster scheduler [dask scheduler options...]
     python -m scalebench.cluster worker ADDRESS [dask worker options...]
-    python -m scalebench.cluster wait ADDRESS --workers N --threads T --timeout S --poll P
+    python -m scalebench.cluster wait ADDRESS --workers N --threads T --timeout S --poll P \
+        [--connect-timeout C]
 
 ``scheduler`` and ``worker`` run Dask's own command-line programs (``dask scheduler``, ``dask
 worker``: every option of theirs works) after starting a watchdog thread: when the parent
@@ -13,7 +14,8 @@ as Dask closes on Ctrl-C, and exits at the latest 10 s later.
 ``wait`` is dask-bench's ``cluster_is_ready``: a client polls ``scheduler_info()`` every ``P``
 seconds until ``N`` workers with ``T`` threads in total are connected, prints
 ``{"workers": n, "threads": t, "names": [...]}`` and exits 0; after ``S`` seconds it prints what
-it saw on stderr and exits 3.
+it saw on stderr and exits 3. Reaching the scheduler is bounded apart, by ``max(C, S)`` seconds
+(``C``: 10 by default); failing it is said in one line, with exit code 3.
 """
 
 import json
@@ -67,6 +69,7 @@ def parse_wait(argv):
     p.add_argument("--threads", type=int, required=True)
     p.add_argument("--timeout", type=float, default=120.0)
     p.add_argument("--poll", type=float, default=0.2)
+    p.add_argument("--connect-timeout", type=float, default=10.0)
     return p.parse_args(argv)
 
 
@@ -77,7 +80,18 @@ def wait(argv):
 
     start = time.monotonic()
     seen = {}
-    with Client(a.address, timeout=max(1.0, a.timeout)) as c:
+    # reaching a running scheduler is quick, but not within a 1 s --timeout on a loaded machine:
+    # the connection gets its own bound, and failing it is said in one line
+    connect = max(a.connect_timeout, a.timeout)
+    try:
+        client = Client(a.address, timeout=connect)
+    except Exception as e:  # OSError, or asyncio's TimeoutError, depending on where it gave up
+        sys.stderr.write(
+            f"The scheduler at {a.address} could not be reached within "
+            f"{connect:g} s: {str(e) or type(e).__name__}\n"
+        )
+        return 3
+    with client as c:
         while True:
             seen = c.scheduler_info()["workers"]
             threads = sum(w["nthreads"] for w in seen.values())
