@@ -50,9 +50,29 @@ export class Capture {
     for (let r = await reader.read(); !r.done; r = await reader.read()) this.#stderr += r.value;
   }
 
-  /** Stop tcpdump; returns its closing lines (packets captured). */
+  /**
+   * Stop tcpdump once every packet sent so far is in the file: a marker is sent over `lo` last,
+   * and tcpdump writes packets in order, so when the marker is in the file so is the run's last
+   * frame (a fixed wait lost it on a loaded machine); returns tcpdump's closing lines.
+   */
   async stop(): Promise<string> {
-    await new Promise((r) => setTimeout(r, 200)); // the last packets reach the file
+    const marker = `scalebench-capture-end-${crypto.randomUUID()}`;
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const accepted = listener.accept();
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
+    const peer = await accepted;
+    await conn.write(new TextEncoder().encode(marker));
+    const deadline = Date.now() + 30_000;
+    try {
+      while (!new TextDecoder("latin1").decode(await Deno.readFile(this.file)).includes(marker)) {
+        if (Date.now() > deadline) throw new Error("The capture never saw its end marker in 30 s");
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      conn.close();
+      peer.close();
+      listener.close();
+    }
     this.#child.kill("SIGINT");
     await this.#child.status;
     await this.#reading;
