@@ -30,7 +30,11 @@ export class Capture {
     const child = new Deno.Command("tcpdump", {
       // --immediate-mode: every packet is written as it comes (no buffering to lose at the end);
       // -Z root: keep writing as root into a directory only root may write
-      args: ["-i", "lo", "-n", "-U", "--immediate-mode", "-Z", "root", "-w", file, "tcp"],
+      // -B: 128 MiB of kernel buffer, so that a loaded machine's other traffic drops nothing
+      args: [
+        ...["-i", "lo", "-n", "-U", "--immediate-mode", "-B", "131072"],
+        ...["-Z", "root", "-w", file, "tcp"],
+      ],
       stdout: "null",
       stderr: "piped",
     }).spawn();
