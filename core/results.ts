@@ -150,7 +150,7 @@ async function terminateLastLine(path: string): Promise<void> {
   }
 }
 
-/** One non-blank line of JSON Lines text: its number (from 1), text and value (undefined: not JSON). */
+/** A non-blank line of JSON Lines text: its number (from 1), text and value (undefined: no JSON) */
 export interface JsonLine {
   n: number;
   line: string;

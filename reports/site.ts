@@ -21,7 +21,10 @@ import { renderRunPage } from "./html_run.ts";
 import { loadInput } from "./load.ts";
 import { analyzeRun, type RunAnalysis } from "./model.ts";
 
-/** Cache format (or page layout: 2 puts the oldest compared run first); a different one rebuilds everything. */
+/**
+ * Cache format (or page layout: 2 puts the oldest compared run first); a different one rebuilds
+ * everything.
+ */
 export const CACHE_VERSION = 2;
 const CACHE = ".scalebench-cache.json";
 /** Up to this many runs of one provider are compared with each other on the comparison page. */

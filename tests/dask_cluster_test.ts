@@ -1,7 +1,7 @@
 // The Dask cluster lifecycle of --engine dask (core/dask_cluster.ts) with Debian's Dask: a
 // scheduler and workers come up and are seen, a killed worker is noticed with its signal, the
-// readiness wait fails naming what it saw (or the scheduler it could not reach), a rank killed with SIGKILL leaves no Dask process, and
-// a Python without distributed is refused up front.
+// readiness wait fails naming what it saw (or the scheduler it could not reach), a rank killed
+// with SIGKILL leaves no Dask process, and a Python without distributed is refused up front.
 import assert from "node:assert/strict";
 import {
   checkDaskPython,

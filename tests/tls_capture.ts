@@ -65,14 +65,28 @@ export class Capture {
     const accepted = listener.accept();
     const conn = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
     const peer = await accepted;
+    // only what tcpdump writes from now on is searched (the file holds all of lo's TCP)
+    const from = (await Deno.stat(this.file)).size;
     await conn.write(new TextEncoder().encode(marker));
+    const file = await Deno.open(this.file);
     const deadline = Date.now() + 30_000;
     try {
-      while (!new TextDecoder("latin1").decode(await Deno.readFile(this.file)).includes(marker)) {
+      let seen = "";
+      const chunk = new Uint8Array(1 << 16);
+      await file.seek(from, Deno.SeekMode.Start);
+      while (!seen.includes(marker)) {
+        const n = await file.read(chunk);
+        if (n) {
+          // keep a marker's length of the previous text, in case the marker spans two reads
+          seen = seen.slice(-marker.length) +
+            new TextDecoder("latin1").decode(chunk.subarray(0, n));
+          continue;
+        }
         if (Date.now() > deadline) throw new Error("The capture never saw its end marker in 30 s");
         await new Promise((r) => setTimeout(r, 50));
       }
     } finally {
+      file.close();
       conn.close();
       peer.close();
       listener.close();
